@@ -1,0 +1,193 @@
+// Package catalog is the single source of every scenario's identity: ID, title, family, requirement
+// level, spec references, the client roles it needs and the error codes the specs allow. Specs, the
+// CLI's list command and every report read it from here, so no ID or spec string is written twice.
+package catalog
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Level is the requirement level of the clause a scenario checks.
+type Level string
+
+const (
+	MUST   Level = "MUST"
+	SHOULD Level = "SHOULD"
+)
+
+// Need is something a scenario cannot run without; a run that lacks it skips the scenario with the
+// need's reason, never passes it.
+type Need string
+
+const (
+	PrimaryClient    Need = "primary"
+	SecondaryClient  Need = "secondary"
+	PublicClient     Need = "public"
+	RestrictedClient Need = "restricted"
+	// CodeTTL: the provider's authorization code lifetime is configured (provider.code_ttl).
+	CodeTTL Need = "code_ttl"
+)
+
+// Ref is one clause of one document.
+type Ref struct {
+	Doc     string `json:"doc"`
+	Section string `json:"section"`
+}
+
+func (r Ref) String() string { return r.Doc + " §" + r.Section }
+
+func RFC6749(section string) Ref    { return Ref{"RFC 6749", section} }
+func RFC7636(section string) Ref    { return Ref{"RFC 7636", section} }
+func RFC9700(section string) Ref    { return Ref{"RFC 9700", section} }
+func OIDCCore(section string) Ref   { return Ref{"OpenID Connect Core 1.0", section} }
+func RFC7235(section string) Ref    { return Ref{"RFC 7235", section} }
+func OIDCDiscovery(s string) Ref    { return Ref{"OpenID Connect Discovery 1.0", s} }
+func OIDCRegistration(s string) Ref { return Ref{"OpenID Connect Dynamic Client Registration 1.0", s} }
+
+// Condition limits when an alternative error code is accepted.
+type Condition string
+
+const (
+	// Always: the alternative is as good as the primary error code.
+	Always Condition = ""
+	// GrantNotAdvertised: accepted only when the provider's discovery document does not list the
+	// grant type in grant_types_supported, i.e. the provider supports it for no client.
+	GrantNotAdvertised Condition = "grant-not-advertised"
+)
+
+// Alternative is a further error code the specs allow, with the reason it is allowed.
+type Alternative struct {
+	Error string    `json:"error"`
+	When  Condition `json:"when,omitempty"`
+	Why   string    `json:"why"`
+}
+
+// Expect is what a rejection must look like. An empty Error means any RFC 6749 §5.2 error code
+// is accepted ("rejected").
+type Expect struct {
+	Error        string        `json:"error,omitempty"`
+	Alternatives []Alternative `json:"alternatives,omitempty"`
+	// Status, when set, is the only HTTP status accepted (e.g. 401 for the Basic challenge).
+	Status int `json:"status,omitempty"`
+}
+
+// Accepts lists the error codes accepted when conditions hold. An empty result means any code.
+func (e Expect) Accepts(holds func(Condition) bool) []string {
+	if e.Error == "" {
+		return nil
+	}
+	out := []string{e.Error}
+	for _, a := range e.Alternatives {
+		if a.When == Always || (holds != nil && holds(a.When)) {
+			out = append(out, a.Error)
+		}
+	}
+	return out
+}
+
+// Variant is one row of a scenario's table; its ID is "<scenario>/<name>".
+type Variant struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+	// Needs adds to the scenario's needs for this variant.
+	Needs []Need `json:"needs,omitempty"`
+	// Expect overrides the scenario's expectation for this variant when it has an Error.
+	Expect Expect `json:"expect,omitzero"`
+}
+
+// Scenario is one catalogue entry.
+type Scenario struct {
+	ID       string    `json:"id"`
+	Family   string    `json:"family"`
+	Title    string    `json:"title"`
+	Level    Level     `json:"level"`
+	Refs     []Ref     `json:"refs"`
+	Needs    []Need    `json:"needs,omitempty"`
+	Expect   Expect    `json:"expect"`
+	Note     string    `json:"note,omitempty"`
+	Variants []Variant `json:"variants,omitempty"`
+}
+
+// RefString joins the references for display.
+func (s Scenario) RefString() string {
+	parts := make([]string, len(s.Refs))
+	for i, r := range s.Refs {
+		parts[i] = r.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// VariantID is the stable ID of one variant.
+func (s Scenario) VariantID(name string) string { return s.ID + "/" + name }
+
+// Variant returns the named variant, or an error naming the scenario.
+func (s Scenario) Variant(name string) (Variant, error) {
+	for _, v := range s.Variants {
+		if v.Name == name {
+			return v, nil
+		}
+	}
+	return Variant{}, fmt.Errorf("scenario %s has no variant %q", s.ID, name)
+}
+
+// ExpectFor is the expectation of a variant (or of the scenario when name is empty).
+func (s Scenario) ExpectFor(name string) Expect {
+	if name != "" {
+		if v, err := s.Variant(name); err == nil && v.Expect.Error != "" {
+			return v.Expect
+		}
+	}
+	return s.Expect
+}
+
+// NeedsFor is what a variant (or the scenario, for an empty name) needs.
+func (s Scenario) NeedsFor(name string) []Need {
+	needs := append([]Need(nil), s.Needs...)
+	if v, err := s.Variant(name); err == nil {
+		needs = append(needs, v.Needs...)
+	}
+	return needs
+}
+
+// Entry is one runnable, reportable ID: a scenario without variants, or one variant.
+type Entry struct {
+	ID       string
+	Scenario Scenario
+	Variant  *Variant
+}
+
+// Title is the entry's human title.
+func (e Entry) Title() string {
+	if e.Variant != nil {
+		return e.Scenario.Title + ": " + e.Variant.Title
+	}
+	return e.Scenario.Title
+}
+
+// Entries expands every scenario into its reportable IDs, in catalogue order.
+func Entries() []Entry {
+	var out []Entry
+	for _, s := range All() {
+		if len(s.Variants) == 0 {
+			out = append(out, Entry{ID: s.ID, Scenario: s})
+			continue
+		}
+		for i := range s.Variants {
+			v := s.Variants[i]
+			out = append(out, Entry{ID: s.VariantID(v.Name), Scenario: s, Variant: &v})
+		}
+	}
+	return out
+}
+
+// Lookup finds a scenario by ID, or by the ID of one of its variants.
+func Lookup(id string) (Scenario, bool) {
+	base, _, _ := strings.Cut(id, "/")
+	for _, s := range All() {
+		if s.ID == base {
+			return s, true
+		}
+	}
+	return Scenario{}, false
+}

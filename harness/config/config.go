@@ -1,0 +1,227 @@
+// Package config loads a grantcheck configuration: one YAML file, unknown keys rejected, ${VAR} and
+// ${VAR:-default} expanded from the environment, every problem reported as file:line with the field.
+package config
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Config is the whole run configuration. Field docs are the user documentation of the YAML schema.
+type Config struct {
+	Provider Provider `yaml:"provider"`
+	Clients  Clients  `yaml:"clients"`
+	Login    Login    `yaml:"login"`
+	Timeouts Timeouts `yaml:"timeouts"`
+
+	// source is where this configuration came from, for messages.
+	source string
+}
+
+// Provider identifies the provider under test.
+type Provider struct {
+	// Name labels reports.
+	Name string `yaml:"name"`
+	// Issuer is the OpenID issuer; discovery reads Issuer + /.well-known/openid-configuration.
+	Issuer string `yaml:"issuer"`
+	// CodeTTL is the authorization code lifetime; code-expired waits CodeTTL + ExpiryMargin. Zero
+	// skips code-expired.
+	CodeTTL Duration `yaml:"code_ttl"`
+	// ExpiryMargin covers clock granularity (many providers count whole seconds). Default 1s.
+	ExpiryMargin Duration `yaml:"expiry_margin"`
+	// Scope requested at the authorization endpoint. Default "openid offline_access".
+	Scope string `yaml:"scope"`
+	// AuthorizeParams are extra authorization request parameters (e.g. prompt: consent).
+	AuthorizeParams map[string]string `yaml:"authorize_params"`
+	TLS             TLS               `yaml:"tls"`
+}
+
+// TLS configures how the provider's certificate is checked.
+type TLS struct {
+	CAFile string `yaml:"ca_file"`
+	// InsecureSkipVerify disables certificate checks; for test installations only.
+	InsecureSkipVerify bool `yaml:"insecure_skip_verify"`
+}
+
+// Clients are roles; a scenario whose role is absent is skipped with that reason.
+type Clients struct {
+	Primary    *Client `yaml:"primary"`
+	Secondary  *Client `yaml:"secondary"`
+	Public     *Client `yaml:"public"`
+	Restricted *Client `yaml:"restricted"`
+}
+
+// Role names a client role.
+type Role string
+
+const (
+	Primary    Role = "primary"
+	Secondary  Role = "secondary"
+	Public     Role = "public"
+	Restricted Role = "restricted"
+)
+
+// Get returns the client of a role, nil when not configured.
+func (c Clients) Get(r Role) *Client {
+	switch r {
+	case Primary:
+		return c.Primary
+	case Secondary:
+		return c.Secondary
+	case Public:
+		return c.Public
+	case Restricted:
+		return c.Restricted
+	}
+	return nil
+}
+
+// Auth methods (OpenID Connect Registration token_endpoint_auth_method).
+const (
+	AuthBasic = "client_secret_basic"
+	AuthPost  = "client_secret_post"
+	AuthNone  = "none"
+)
+
+// Client is what a client is registered with at the provider; it is also what the suite asserts the
+// provider enforces.
+type Client struct {
+	ClientID     string   `yaml:"client_id"`
+	ClientSecret string   `yaml:"client_secret" secret:"true"`
+	AuthMethod   string   `yaml:"auth_method"`
+	RedirectURIs []string `yaml:"redirect_uris"`
+	// GrantTypes the client is allowed; default [authorization_code].
+	GrantTypes []string `yaml:"grant_types"`
+	// PKCE: "required" (the provider must refuse a code request without a challenge) or "" / "optional".
+	PKCE string `yaml:"pkce"`
+}
+
+// Allows reports whether grantType is among the client's grant types.
+func (c *Client) Allows(grantType string) bool { return slices.Contains(c.GrantTypes, grantType) }
+
+// Login drives the provider's login pages to obtain a code.
+type Login struct {
+	// Driver: only "form" is implemented.
+	Driver   string `yaml:"driver"`
+	Username string `yaml:"username" secret:"true"`
+	Password string `yaml:"password" secret:"true"`
+	// Steps are tried on every page, first match wins, until the redirect to the redirect URI.
+	Steps []Step `yaml:"steps"`
+	// MaxPages bounds one login; default 12.
+	MaxPages int `yaml:"max_pages"`
+}
+
+// Step fills and submits one form.
+type Step struct {
+	// URL is a regular expression searched in the page's URL.
+	URL string `yaml:"url"`
+	// Form is a CSS selector for the form.
+	Form string `yaml:"form"`
+	// Fill maps input names to values; {{username}} and {{password}} are replaced.
+	Fill map[string]string `yaml:"fill"`
+	// Submit names the button to press (its name, value or text); empty submits without a button.
+	Submit string `yaml:"submit"`
+}
+
+// Timeouts is every wait the harness makes, in one place.
+type Timeouts struct {
+	// Request bounds one HTTP exchange. Default 10s.
+	Request Duration `yaml:"request"`
+	// Login bounds one whole code acquisition. Default 30s.
+	Login Duration `yaml:"login"`
+	// Scenario bounds one scenario, waits included. Default 2m.
+	Scenario Duration `yaml:"scenario"`
+}
+
+// Duration is a time.Duration written as "10s" in YAML.
+type Duration time.Duration
+
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+func (d Duration) String() string { return time.Duration(d).String() }
+
+// MarshalYAML writes the "10s" form.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// Source names where the configuration came from.
+func (c *Config) Source() string { return c.source }
+
+// Secrets are the secret values of the configuration, for redaction.
+func (c *Config) Secrets() []string {
+	var out []string
+	add := func(s string) {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	for _, r := range []Role{Primary, Secondary, Public, Restricted} {
+		if cl := c.Clients.Get(r); cl != nil {
+			add(cl.ClientSecret)
+		}
+	}
+	add(c.Login.Password)
+	return out
+}
+
+func (c *Config) applyDefaults() {
+	if c.Provider.ExpiryMargin == 0 {
+		c.Provider.ExpiryMargin = Duration(time.Second)
+	}
+	if c.Provider.Scope == "" {
+		c.Provider.Scope = "openid offline_access"
+	}
+	if c.Provider.Name == "" {
+		c.Provider.Name = c.Provider.Issuer
+	}
+	for _, r := range []Role{Primary, Secondary, Public, Restricted} {
+		cl := c.Clients.Get(r)
+		if cl == nil {
+			continue
+		}
+		if cl.AuthMethod == "" {
+			cl.AuthMethod = AuthBasic
+			if cl.ClientSecret == "" {
+				cl.AuthMethod = AuthNone
+			}
+		}
+		if len(cl.GrantTypes) == 0 {
+			cl.GrantTypes = []string{"authorization_code"}
+		}
+	}
+	if c.Login.Driver == "" {
+		c.Login.Driver = "form"
+	}
+	if c.Login.MaxPages == 0 {
+		c.Login.MaxPages = 12
+	}
+	if c.Timeouts.Request == 0 {
+		c.Timeouts.Request = Duration(10 * time.Second)
+	}
+	if c.Timeouts.Login == 0 {
+		c.Timeouts.Login = Duration(30 * time.Second)
+	}
+	if c.Timeouts.Scenario == 0 {
+		c.Timeouts.Scenario = Duration(2 * time.Minute)
+	}
+}
+
+// FieldError is one problem at one place of the file.
+type FieldError struct {
+	File  string
+	Line  int
+	Field string
+	Msg   string
+}
+
+func (e *FieldError) Error() string {
+	loc := e.File
+	if e.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", e.File, e.Line)
+	}
+	if e.Field == "" {
+		return fmt.Sprintf("%s: %s", loc, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s: %s", loc, e.Field, e.Msg)
+}

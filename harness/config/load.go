@@ -1,0 +1,304 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"reflect"
+	"regexp"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Load reads, expands, checks and validates the configuration at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load config: %w", err)
+	}
+	return Parse(path, data, os.LookupEnv)
+}
+
+// Parse is Load on bytes; lookup resolves ${VAR} (os.LookupEnv in production).
+func Parse(name string, data []byte, lookup func(string) (string, bool)) (*Config, error) {
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		return nil, yamlError(name, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, &FieldError{File: name, Msg: "the file is empty"}
+	}
+	p := &parser{file: name, lookup: lookup, lines: map[string]int{}}
+	if err := p.walk(doc.Content[0], reflect.TypeOf(Config{}), ""); err != nil {
+		return nil, err
+	}
+	var cfg Config
+	if err := doc.Content[0].Decode(&cfg); err != nil {
+		return nil, yamlError(name, err)
+	}
+	cfg.source = name
+	cfg.applyDefaults()
+	if err := p.validate(&cfg); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// yamlError turns yaml.v3's messages ("yaml: line 3: ...") into file:line form.
+func yamlError(name string, err error) error {
+	var te *yaml.TypeError
+	msg := err.Error()
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	if m := regexp.MustCompile(`^line (\d+): (.*)$`).FindStringSubmatch(msg); m != nil {
+		var line int
+		fmt.Sscan(m[1], &line)
+		return &FieldError{File: name, Line: line, Msg: m[2]}
+	}
+	return &FieldError{File: name, Msg: msg}
+}
+
+type parser struct {
+	file   string
+	lookup func(string) (string, bool)
+	lines  map[string]int // field path → line, for validation messages
+}
+
+var durationType = reflect.TypeOf(Duration(0))
+
+// walk checks keys against the struct's yaml tags, expands variables in scalar values and parses
+// durations, remembering the line of every field.
+func (p *parser) walk(n *yaml.Node, t reflect.Type, path string) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if path != "" {
+		p.lines[path] = n.Line
+	}
+	switch {
+	case t == durationType:
+		if err := p.expand(n, path); err != nil {
+			return err
+		}
+		if n.Kind != yaml.ScalarNode {
+			return &FieldError{File: p.file, Line: n.Line, Field: path, Msg: "want a duration such as 10s"}
+		}
+		if n.Value == "" || n.Value == "0" {
+			n.Value = "0"
+			n.Tag = "!!int"
+			return nil
+		}
+		d, err := time.ParseDuration(n.Value)
+		if err != nil || d < 0 {
+			return &FieldError{File: p.file, Line: n.Line, Field: path, Msg: fmt.Sprintf("%q is not a duration such as 10s", n.Value)}
+		}
+		n.Value, n.Tag = fmt.Sprint(int64(d)), "!!int"
+		return nil
+	case t.Kind() == reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			return &FieldError{File: p.file, Line: n.Line, Field: path, Msg: "want a mapping of keys"}
+		}
+		fields := map[string]reflect.StructField{}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if tag := strings.Split(f.Tag.Get("yaml"), ",")[0]; tag != "" && tag != "-" {
+				fields[tag] = f
+			}
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key, val := n.Content[i], n.Content[i+1]
+			f, ok := fields[key.Value]
+			child := join(path, key.Value)
+			if !ok {
+				return &FieldError{File: p.file, Line: key.Line, Field: child,
+					Msg: "unknown key" + suggest(key.Value, fields)}
+			}
+			if err := p.walk(val, f.Type, child); err != nil {
+				return err
+			}
+		}
+	case t.Kind() == reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			return &FieldError{File: p.file, Line: n.Line, Field: path, Msg: "want a list"}
+		}
+		for i, c := range n.Content {
+			if err := p.walk(c, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	case t.Kind() == reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			return &FieldError{File: p.file, Line: n.Line, Field: path, Msg: "want a mapping of keys"}
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if err := p.walk(n.Content[i+1], t.Elem(), join(path, n.Content[i].Value)); err != nil {
+				return err
+			}
+		}
+	default:
+		if n.Kind != yaml.ScalarNode {
+			return &FieldError{File: p.file, Line: n.Line, Field: path, Msg: "want a single value"}
+		}
+		return p.expand(n, path)
+	}
+	return nil
+}
+
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}`)
+
+// expand replaces ${VAR} and ${VAR:-default}; an unset VAR without default is an error naming it.
+func (p *parser) expand(n *yaml.Node, path string) error {
+	if n.Kind != yaml.ScalarNode || !strings.Contains(n.Value, "${") {
+		return nil
+	}
+	var missing string
+	out := envRef.ReplaceAllStringFunc(n.Value, func(ref string) string {
+		m := envRef.FindStringSubmatch(ref)
+		if v, ok := p.lookup(m[1]); ok && v != "" {
+			return v
+		}
+		if m[2] != "" {
+			return m[3]
+		}
+		if missing == "" {
+			missing = m[1]
+		}
+		return ""
+	})
+	if missing != "" {
+		return &FieldError{File: p.file, Line: n.Line, Field: path,
+			Msg: fmt.Sprintf("environment variable %s is not set (write ${%s:-default} for a default)", missing, missing)}
+	}
+	n.Value = out
+	// Let YAML resolve the expanded text again, so ${PORT} can fill a number and ${X} a string.
+	if n.Style == 0 {
+		n.Tag = ""
+	}
+	return nil
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// suggest names the closest known key, since a typo is the usual cause.
+func suggest(key string, fields map[string]reflect.StructField) string {
+	best, bestD := "", 3
+	var known []string
+	for k := range fields {
+		known = append(known, k)
+		if d := distance(key, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return ""
+}
+
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+func (p *parser) fail(field, format string, args ...any) error {
+	line := p.lines[field]
+	for f := field; line == 0 && strings.Contains(f, "."); {
+		f = f[:strings.LastIndex(f, ".")]
+		line = p.lines[f]
+	}
+	return &FieldError{File: p.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (p *parser) validate(c *Config) error {
+	if c.Provider.Issuer == "" {
+		return p.fail("provider.issuer", "required: the provider's issuer URL")
+	}
+	if u, err := url.Parse(c.Provider.Issuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return p.fail("provider.issuer", "%q is not an http(s) URL", c.Provider.Issuer)
+	}
+	if c.Provider.TLS.CAFile != "" {
+		if _, err := os.Stat(c.Provider.TLS.CAFile); err != nil {
+			return p.fail("provider.tls.ca_file", "%v", err)
+		}
+	}
+	roles := 0
+	for _, r := range []Role{Primary, Secondary, Public, Restricted} {
+		cl := c.Clients.Get(r)
+		if cl == nil {
+			continue
+		}
+		roles++
+		base := "clients." + string(r)
+		if cl.ClientID == "" {
+			return p.fail(base+".client_id", "required")
+		}
+		switch cl.AuthMethod {
+		case AuthBasic, AuthPost:
+			if cl.ClientSecret == "" {
+				return p.fail(base+".client_secret", "required for auth_method %s", cl.AuthMethod)
+			}
+		case AuthNone:
+		default:
+			return p.fail(base+".auth_method", "%q is not one of %s, %s, %s", cl.AuthMethod, AuthBasic, AuthPost, AuthNone)
+		}
+		if r != Restricted && len(cl.RedirectURIs) == 0 {
+			return p.fail(base+".redirect_uris", "at least one registered redirect URI is required")
+		}
+		for i, u := range cl.RedirectURIs {
+			if pu, err := url.Parse(u); err != nil || !pu.IsAbs() {
+				return p.fail(fmt.Sprintf("%s.redirect_uris[%d]", base, i), "%q is not an absolute URI", u)
+			}
+		}
+		switch cl.PKCE {
+		case "", "optional", "required":
+		default:
+			return p.fail(base+".pkce", "%q is not required or optional", cl.PKCE)
+		}
+	}
+	if roles == 0 {
+		return p.fail("clients", "no client roles: configure at least clients.primary")
+	}
+	if c.Login.Driver != "form" {
+		return p.fail("login.driver", "%q is not supported; the implemented driver is form", c.Login.Driver)
+	}
+	for i, s := range c.Login.Steps {
+		f := fmt.Sprintf("login.steps[%d]", i)
+		if s.URL == "" {
+			return p.fail(f+".url", "required: a regular expression matched against the page URL")
+		}
+		if _, err := regexp.Compile(s.URL); err != nil {
+			return p.fail(f+".url", "not a regular expression: %v", err)
+		}
+		if s.Form == "" {
+			return p.fail(f+".form", "required: a CSS selector for the form")
+		}
+	}
+	return nil
+}

@@ -1,0 +1,91 @@
+// Package verdict is the result of one scenario as DESIGN.md defines it. The harness attaches it to
+// each Ginkgo spec as a report entry; reports/ reads it back from Ginkgo's report.
+package verdict
+
+import (
+	"encoding/json"
+
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// Result is one of PASS, FAIL, WARN, SKIP, ERROR.
+type Result string
+
+const (
+	Pass  Result = "PASS"
+	Fail  Result = "FAIL"
+	Warn  Result = "WARN"
+	Skip  Result = "SKIP"
+	Error Result = "ERROR"
+)
+
+// Category of a FAIL, most severe first.
+type Category string
+
+const (
+	Security  Category = "security"   // the provider accepted what it must reject: tokens were issued
+	ErrorCode Category = "error-code" // rejected, but with the wrong error or status
+	Format    Category = "format"     // the error response itself is malformed
+)
+
+// Categories in severity order.
+var Categories = []Category{Security, ErrorCode, Format}
+
+// Report entry names the harness writes and reports/ reads.
+const (
+	EntryVerdict    = "grantcheck.verdict"
+	EntryTranscript = "grantcheck.transcript"
+)
+
+// Verdict is the outcome of one catalogue entry (a scenario or one of its variants).
+type Verdict struct {
+	ID       string   `json:"id"`
+	Result   Result   `json:"result"`
+	Category Category `json:"category,omitempty"`
+	// Reason says why, for anything but PASS; redacted.
+	Reason string `json:"reason,omitempty"`
+	// Warnings are SHOULD-level findings that did not change a PASS (e.g. CR/LF in error_description).
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// String is the one-line form, e.g. "FAIL:security".
+func (v Verdict) String() string {
+	if v.Category != "" {
+		return string(v.Result) + ":" + string(v.Category)
+	}
+	return string(v.Result)
+}
+
+// FromEntries finds the verdict among a spec's report entries.
+func FromEntries(entries types.ReportEntries) (Verdict, bool) {
+	for _, e := range entries {
+		if e.Name != EntryVerdict {
+			continue
+		}
+		if v, ok := e.Value.GetRawValue().(Verdict); ok {
+			return v, true
+		}
+		var v Verdict
+		if err := json.Unmarshal([]byte(e.Value.AsJSON), &v); err == nil && v.ID != "" {
+			return v, true
+		}
+	}
+	return Verdict{}, false
+}
+
+// TranscriptFromEntries returns the redacted transcript attached to a spec.
+func TranscriptFromEntries(entries types.ReportEntries) string {
+	for _, e := range entries {
+		if e.Name == EntryTranscript {
+			if s, ok := e.Value.GetRawValue().(string); ok {
+				return s
+			}
+			var s string
+			if err := json.Unmarshal([]byte(e.Value.AsJSON), &s); err == nil {
+				return s
+			}
+			return e.Value.Representation
+		}
+	}
+	return ""
+}
