@@ -246,7 +246,10 @@ var (
 		Title: "a body client_id naming another client than the authenticated one is rejected",
 		Refs:  []Ref{RFC6749("3.2.1")},
 		Needs: []Need{PrimaryClient, SecondaryClient},
-		Note:  "the primary client authenticates with its own credentials; the body names the secondary client",
+		Note:  "the primary client authenticates with Basic; the body's client_id names the secondary client",
+		Expect: Expect{Error: invalidRequest, Alternatives: []Alternative{
+			{Error: invalidClient, Why: "the client's identity is ambiguous, so authentication fails (RFC 6749 §5.2)"},
+			{Error: invalidGrant, Why: "the code was not issued to the client the body names (RFC 6749 §4.1.3)"}}},
 	}
 )
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"reflect"
@@ -28,9 +29,13 @@ func Parse(name string, data []byte, lookup func(string) (string, bool)) (*Confi
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
+		// yaml.v3 answers io.EOF for a file without a document (empty, or only comments).
+		if errors.Is(err, io.EOF) {
+			return nil, &FieldError{File: name, Msg: "the file is empty"}
+		}
 		return nil, yamlError(name, err)
 	}
-	if len(doc.Content) == 0 {
+	if len(doc.Content) == 0 || (doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].ShortTag() == "!!null") {
 		return nil, &FieldError{File: name, Msg: "the file is empty"}
 	}
 	p := &parser{file: name, lookup: lookup, lines: map[string]int{}}
@@ -123,6 +128,8 @@ func (p *parser) walk(n *yaml.Node, t reflect.Type, path string) error {
 			if err := p.walk(val, f.Type, child); err != nil {
 				return err
 			}
+			// A field's line is its key's: a block mapping's value starts on the next line.
+			p.lines[child] = key.Line
 		}
 	case t.Kind() == reflect.Slice:
 		if n.Kind != yaml.SequenceNode {

@@ -1,0 +1,85 @@
+// Package discovery reads the provider's OpenID Provider Metadata (OpenID Connect Discovery 1.0 §4).
+package discovery
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"slices"
+	"strings"
+
+	"github.com/go-resty/resty/v2"
+)
+
+// Document holds the metadata the harness uses.
+type Document struct {
+	Issuer                            string   `json:"issuer"`
+	AuthorizationEndpoint             string   `json:"authorization_endpoint"`
+	TokenEndpoint                     string   `json:"token_endpoint"`
+	UserinfoEndpoint                  string   `json:"userinfo_endpoint"`
+	IntrospectionEndpoint             string   `json:"introspection_endpoint"`
+	GrantTypesSupported               []string `json:"grant_types_supported"`
+	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported"`
+	CodeChallengeMethodsSupported     []string `json:"code_challenge_methods_supported"`
+}
+
+// SupportsGrant follows OpenID Connect Discovery §3: an absent grant_types_supported means
+// ["authorization_code", "implicit"].
+func (d Document) SupportsGrant(g string) bool {
+	if len(d.GrantTypesSupported) == 0 {
+		return g == "authorization_code" || g == "implicit"
+	}
+	return slices.Contains(d.GrantTypesSupported, g)
+}
+
+// URL is where the document is for an issuer.
+func URL(issuer string) string {
+	return strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
+}
+
+// Fetch reads and checks the document; every error names the URL and what was wrong.
+func Fetch(ctx context.Context, c *resty.Client, issuer string) (Document, error) {
+	u := URL(issuer)
+	resp, err := c.R().SetContext(ctx).SetHeader("Accept", "application/json").Get(u)
+	if err != nil {
+		return Document{}, fmt.Errorf("discovery: GET %s: %w", u, unwrapURLError(err))
+	}
+	body := resp.Body()
+	if resp.StatusCode() != 200 {
+		return Document{}, fmt.Errorf("discovery: GET %s answered %s%s", u, resp.Status(), snippet(body))
+	}
+	mt, _, _ := mime.ParseMediaType(resp.Header().Get("Content-Type"))
+	var d Document
+	if err := json.Unmarshal(body, &d); err != nil {
+		return Document{}, fmt.Errorf("discovery: %s is not JSON (Content-Type %q): %v%s", u, mt, err, snippet(body))
+	}
+	if strings.TrimSuffix(d.Issuer, "/") != strings.TrimSuffix(issuer, "/") {
+		return Document{}, fmt.Errorf("discovery: %s names issuer %q, the config says %q (OpenID Connect Discovery §4.3 requires them equal)", u, d.Issuer, issuer)
+	}
+	if d.AuthorizationEndpoint == "" || d.TokenEndpoint == "" {
+		return Document{}, fmt.Errorf("discovery: %s lacks authorization_endpoint or token_endpoint", u)
+	}
+	return d, nil
+}
+
+func snippet(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	if s == "" {
+		return ""
+	}
+	if len(s) > 120 {
+		s = s[:120] + "…"
+	}
+	return "; body starts: " + strings.ReplaceAll(s, "\n", " ")
+}
+
+// unwrapURLError drops url.Error's repetition of method and URL.
+func unwrapURLError(err error) error {
+	type unwrapper interface{ Unwrap() error }
+	msg := err.Error()
+	if u, ok := err.(unwrapper); ok && u.Unwrap() != nil && strings.Contains(msg, "\"") {
+		return u.Unwrap()
+	}
+	return err
+}

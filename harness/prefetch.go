@@ -1,0 +1,90 @@
+package harness
+
+import (
+	"context"
+	"sync"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/grantcheck/grantcheck/harness/catalog"
+)
+
+// Prefetched is setup a scenario starts when the suite starts, so that a wait it needs (the code
+// lifetime) overlaps every other scenario instead of adding to the run.
+type Prefetched[T any] struct {
+	sc    catalog.Scenario
+	start func(r *Run) (T, error)
+
+	once sync.Once
+	done chan struct{}
+	run  *Run
+	val  T
+	err  error
+}
+
+type starter interface{ begin(p *Provider) }
+
+var (
+	prefetchMu sync.Mutex
+	prefetches []starter
+)
+
+// Prefetch registers setup for sc. start must not assert: it runs outside the spec.
+func Prefetch[T any](sc catalog.Scenario, start func(r *Run) (T, error)) *Prefetched[T] {
+	pf := &Prefetched[T]{sc: sc, start: start, done: make(chan struct{})}
+	prefetchMu.Lock()
+	defer prefetchMu.Unlock()
+	prefetches = append(prefetches, pf)
+	return pf
+}
+
+// StartPrefetches begins every registered setup whose scenario will run (needs met, selected by
+// the label filter). Call it once the provider is set.
+func StartPrefetches(p *Provider) {
+	prefetchMu.Lock()
+	defer prefetchMu.Unlock()
+	for _, pf := range prefetches {
+		pf.begin(p)
+	}
+}
+
+func (pf *Prefetched[T]) begin(p *Provider) {
+	e := catalog.Entry{ID: pf.sc.ID, Scenario: pf.sc}
+	for _, n := range pf.sc.Needs {
+		if needReason(p, n) != "" {
+			return
+		}
+	}
+	if f, err := types.ParseLabelFilter(ginkgo.GinkgoLabelFilter()); err == nil && !f(Labels(e)) {
+		return
+	}
+	pf.once.Do(func() {
+		pf.run = newRun(context.Background(), p, e)
+		go func() {
+			defer close(pf.done)
+			pf.val, pf.err = pf.start(pf.run)
+		}()
+	})
+}
+
+// Get waits for the setup (starting it now if it never started), hands its transcript and learned
+// secrets to r, and aborts r with ERROR if the setup failed.
+func (pf *Prefetched[T]) Get(r *Run) T {
+	pf.once.Do(func() {
+		pf.run = newRun(context.Background(), r.P, r.Entry)
+		pf.val, pf.err = pf.start(pf.run)
+		close(pf.done)
+	})
+	select {
+	case <-pf.done:
+	case <-r.Ctx.Done():
+		r.Abort("gave up waiting for the setup started at suite start: %v", r.Ctx.Err())
+	}
+	r.Log.Redactor.Absorb(pf.run.Log.Redactor)
+	r.Log.Append(pf.run.Log.Records()...)
+	if pf.err != nil {
+		r.Abort("setup started at suite start failed: %v", pf.err)
+	}
+	return pf.val
+}

@@ -1,0 +1,222 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/grantcheck/grantcheck/harness/authorize"
+	"github.com/grantcheck/grantcheck/harness/catalog"
+	"github.com/grantcheck/grantcheck/harness/config"
+	"github.com/grantcheck/grantcheck/harness/oauth"
+	"github.com/grantcheck/grantcheck/harness/pkce"
+	"github.com/grantcheck/grantcheck/harness/token"
+	"github.com/grantcheck/grantcheck/harness/transcript"
+)
+
+// Run is one scenario's session with the provider: its transcript, its HTTP client and the
+// operations a scenario is built from.
+type Run struct {
+	Ctx   context.Context
+	P     *Provider
+	Entry catalog.Entry
+	Log   *transcript.Log
+	http  *resty.Client
+
+	mu        sync.Mutex // responses: parallel scenarios send from goroutines
+	responses []*token.Response
+}
+
+func newRun(ctx context.Context, p *Provider, e catalog.Entry) *Run {
+	log := transcript.NewLog(p.redactor.Child())
+	return &Run{Ctx: ctx, P: p, Entry: e, Log: log, http: p.base.New(log, false)}
+}
+
+// Client is the configured client of a role (the scenario's needs guarantee it exists).
+func (r *Run) Client(role config.Role) *config.Client {
+	c := r.P.Config.Clients.Get(role)
+	if c == nil {
+		r.Abort("client role %q is not configured", role)
+	}
+	return c
+}
+
+// Abort ends the scenario as ERROR: the harness could not set it up.
+func (r *Run) Abort(format string, args ...any) {
+	panic(abortSignal(r.Log.Redactor.Redact(fmt.Sprintf(format, args...))))
+}
+
+// Note writes a line into the transcript.
+func (r *Run) Note(format string, args ...any) { r.Log.Note(format, args...) }
+
+// CodeOption changes the authorization request.
+type CodeOption func(*authorize.Request)
+
+// WithoutPKCE sends no code_challenge.
+func WithoutPKCE() CodeOption { return func(q *authorize.Request) { q.PKCE = nil } }
+
+// WithVerifier sends the challenge of v (which may be malformed on purpose).
+func WithVerifier(v pkce.Verifier) CodeOption { return func(q *authorize.Request) { q.PKCE = &v } }
+
+// TryCode runs one authorization flow; errors are returned, not aborted on (for setups that run
+// outside a spec).
+func (r *Run) TryCode(role config.Role, opts ...CodeOption) (*authorize.Code, error) {
+	client := r.P.Config.Clients.Get(role)
+	if client == nil {
+		return nil, fmt.Errorf("client role %q is not configured", role)
+	}
+	v := pkce.New(pkce.S256)
+	req := authorize.Request{Client: client, Scope: r.P.Config.Provider.Scope, PKCE: &v,
+		Extra: r.P.Config.Provider.AuthorizeParams}
+	for _, o := range opts {
+		o(&req)
+	}
+	d := &authorize.Driver{
+		Endpoint: r.P.Discovery.AuthorizationEndpoint, Login: r.P.Config.Login,
+		Timeout: r.P.Config.Timeouts.Login.D(), Log: r.Log,
+		NewClient: func() *resty.Client { return r.P.base.New(r.Log, true) },
+	}
+	code, err := d.Acquire(r.Ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("obtaining a code for %s: %w", role, err)
+	}
+	if code.PKCE != nil {
+		r.Log.Redactor.Learn("code_verifier", code.PKCE.Value)
+	}
+	return code, nil
+}
+
+// Code runs one authorization flow for role; a failed login is ERROR.
+func (r *Run) Code(role config.Role, opts ...CodeOption) *authorize.Code {
+	code, err := r.TryCode(role, opts...)
+	if err != nil {
+		r.Abort("%v", err)
+	}
+	return code
+}
+
+// Request starts a token request authenticated as role.
+func (r *Run) Request(role config.Role, step string) *token.Request {
+	return token.New(r.http, r.Log, r.P.Discovery.TokenEndpoint, step).Authenticate(token.AuthOf(r.Client(role)))
+}
+
+// Redeem is the valid redemption of code by role: every scenario mutates this request.
+func (r *Run) Redeem(code *authorize.Code, role config.Role, step string) *token.Request {
+	req := r.Request(role, step).
+		Set("grant_type", "authorization_code").
+		Set("code", code.Value).
+		Set("redirect_uri", code.RedirectURI)
+	if code.PKCE != nil {
+		req.Set("code_verifier", code.PKCE.Value)
+	}
+	return req
+}
+
+// Send sends a token request; a transport failure (timeout, refused) is ERROR.
+func (r *Run) Send(req *token.Request) *token.Response {
+	resp, err := r.TrySend(req)
+	if err != nil {
+		r.Abort("%v", err)
+	}
+	return resp
+}
+
+// TrySend sends without aborting (safe in goroutines).
+func (r *Run) TrySend(req *token.Request) (*token.Response, error) {
+	resp, err := req.Send(r.Ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.Log.Redactor.Learn("access_token", resp.String("access_token"))
+	r.Log.Redactor.Learn("refresh_token", resp.String("refresh_token"))
+	r.Log.Redactor.Learn("id_token", resp.String("id_token"))
+	r.mu.Lock()
+	r.responses = append(r.responses, resp)
+	r.mu.Unlock()
+	return resp, nil
+}
+
+// Tokens redeems code as its own client and requires success: the control step of scenarios
+// that first need tokens. A failure here is ERROR, not the provider's FAIL.
+func (r *Run) Tokens(code *authorize.Code, role config.Role) *token.Response {
+	resp := r.Send(r.Redeem(code, role, "control: valid redemption"))
+	if ok, _ := oauth.BeTokenResponse(false).Match(resp); !ok {
+		r.Abort("the control exchange (a valid redemption) failed, so this scenario cannot run:%s", resp.GomegaString())
+	}
+	return resp
+}
+
+// ExpectRejected asserts the entry's catalogue expectation on resp.
+func (r *Run) ExpectRejected(resp *token.Response, tune ...func(*oauth.ErrorMatcher)) {
+	exp := r.Entry.Scenario.ExpectFor(r.variant())
+	m := oauth.BeError(exp.Accepts(r.holds)...)
+	if exp.Status != 0 {
+		m.WithStatus(exp.Status)
+	}
+	for _, t := range tune {
+		t(m)
+	}
+	ExpectWithOffset(1, resp).To(m)
+}
+
+func (r *Run) variant() string {
+	if r.Entry.Variant != nil {
+		return r.Entry.Variant.Name
+	}
+	return ""
+}
+
+// holds evaluates a catalogue condition; for GrantNotAdvertised the variant names the grant.
+func (r *Run) holds(c catalog.Condition) bool {
+	switch c {
+	case catalog.GrantNotAdvertised:
+		return !r.P.Discovery.SupportsGrant(r.variant())
+	}
+	return false
+}
+
+func (r *Run) warnings() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, resp := range r.responses {
+		out = append(out, resp.Warnings...)
+	}
+	return out
+}
+
+// RoleWithAuth is the first configured role (in catalogue order) registered for method, so a
+// scenario about Basic or body authentication uses a client that really authenticates that way.
+func (r *Run) RoleWithAuth(method string, roles ...config.Role) config.Role {
+	for _, role := range roles {
+		if c := r.P.Config.Clients.Get(role); c != nil && c.AuthMethod == method {
+			return role
+		}
+	}
+	r.Skip(fmt.Sprintf("needs a client registered for %s among the roles %v", method, roles))
+	return ""
+}
+
+// WaitUntil sleeps until t (the one wait the budget allows: a code's lifetime), noting it.
+func (r *Run) WaitUntil(t time.Time, why string) {
+	d := time.Until(t)
+	if d <= 0 {
+		r.Note("no wait needed: %s already passed", why)
+		return
+	}
+	r.Note("waiting %s: %s", d.Round(time.Millisecond), why)
+	select {
+	case <-time.After(d):
+	case <-r.Ctx.Done():
+		r.Abort("interrupted while waiting %s (timeouts.scenario): %v", d.Round(time.Millisecond), r.Ctx.Err())
+	}
+}
+
+// Bearer starts a request presenting an access token (userinfo, RFC 6750 §2.1).
+func (r *Run) Bearer(endpoint, accessToken, step string) *token.Request {
+	return token.New(r.http, r.Log, endpoint, step).AsGET().Authenticate(token.Auth{Method: token.AuthBearer, Secret: accessToken})
+}

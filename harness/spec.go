@@ -1,0 +1,173 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
+
+	"github.com/grantcheck/grantcheck/harness/catalog"
+	"github.com/grantcheck/grantcheck/harness/config"
+	"github.com/grantcheck/grantcheck/harness/verdict"
+)
+
+// It registers a scenario as a spec: labels from the catalogue, needs checked, a verdict and the
+// redacted transcript attached.
+func It(sc catalog.Scenario, body func(r *Run), decorators ...any) bool {
+	e := catalog.Entry{ID: sc.ID, Scenario: sc}
+	args := append([]any{ginkgo.Label(Labels(e)...)}, decorators...)
+	args = append(args, func(ctx ginkgo.SpecContext) { runEntry(ctx, e, body) })
+	return ginkgo.It(specText(e), args...)
+}
+
+// Table registers every variant of a scenario as one DescribeTable. cases must hold exactly the
+// catalogue's variants: the catalogue, not the suite, says which variants exist.
+func Table[T any](sc catalog.Scenario, body func(r *Run, arg T), cases map[string]T) bool {
+	if len(cases) != len(sc.Variants) {
+		panic(fmt.Sprintf("suite bug: %s has %d variants in the catalogue and %d cases", sc.ID, len(sc.Variants), len(cases)))
+	}
+	var entries []any
+	for i := range sc.Variants {
+		v := sc.Variants[i]
+		arg, ok := cases[v.Name]
+		if !ok {
+			panic(fmt.Sprintf("suite bug: %s has no case for variant %q", sc.ID, v.Name))
+		}
+		e := catalog.Entry{ID: sc.VariantID(v.Name), Scenario: sc, Variant: &v}
+		entries = append(entries, ginkgo.Entry(specText(e), e, arg, ginkgo.Label(Labels(e)...)))
+	}
+	args := append([]any{func(ctx ginkgo.SpecContext, e catalog.Entry, arg T) {
+		runEntry(ctx, e, func(r *Run) { body(r, arg) })
+	}}, entries...)
+	return ginkgo.DescribeTable(sc.Title, args...)
+}
+
+func specText(e catalog.Entry) string { return "[" + e.ID + "] " + e.Title() }
+
+// Labels are the entry's Ginkgo labels: id, family, level and variant (labels cannot hold "/").
+func Labels(e catalog.Entry) []string {
+	l := []string{"id:" + e.Scenario.ID, "family:" + e.Scenario.Family, "level:" + string(e.Scenario.Level)}
+	if e.Variant != nil {
+		l = append(l, "variant:"+e.Variant.Name)
+	}
+	return l
+}
+
+// needReason says why a need is not met, or "" when it is.
+func needReason(p *Provider, n catalog.Need) string {
+	switch n {
+	case catalog.PrimaryClient, catalog.SecondaryClient, catalog.PublicClient, catalog.RestrictedClient:
+		if p.Config.Clients.Get(config.Role(n)) == nil {
+			return fmt.Sprintf("needs the %s client role (clients.%s is not configured)", n, n)
+		}
+	case catalog.CodeTTL:
+		if p.Config.Provider.CodeTTL == 0 {
+			return "needs the provider's code lifetime (provider.code_ttl is not configured)"
+		}
+	}
+	return ""
+}
+
+var categoryTag = regexp.MustCompile(`^\[(security|error-code|format)\] `)
+
+func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
+	p := Current()
+	if p == nil {
+		ginkgo.Fail("[error] no provider: the suite setup did not run")
+	}
+	variant := ""
+	if e.Variant != nil {
+		variant = e.Variant.Name
+	}
+	for _, n := range e.Scenario.NeedsFor(variant) {
+		if why := needReason(p, n); why != "" {
+			skip(e, why)
+		}
+	}
+	if p.controlErr != nil && e.Scenario.ID != catalog.BaselineExchange.ID {
+		v := verdict.Verdict{ID: e.ID, Result: verdict.Error, Reason: p.controlErr.Error()}
+		ginkgo.AddReportEntry(verdict.EntryVerdict, v, ginkgo.ReportEntryVisibilityNever)
+		ginkgo.Fail("ERROR: " + v.Reason)
+	}
+	runCtx, cancel := context.WithTimeout(ctx, p.Config.Timeouts.Scenario.D())
+	defer cancel()
+	r := newRun(runCtx, p, e)
+	defer func() {
+		ginkgo.AddReportEntry(verdict.EntryTranscript, r.Log.String(), ginkgo.ReportEntryVisibilityFailureOrVerbose)
+	}()
+	var stop signal
+	failure := gomega.InterceptGomegaFailure(func() { stop = catchSignal(func() { body(r) }) })
+	if s, ok := stop.(skipSignal); ok {
+		skip(e, string(s))
+	}
+	v := classify(e, failure, r.warnings())
+	if a, ok := stop.(abortSignal); ok {
+		v = verdict.Verdict{ID: e.ID, Result: verdict.Error, Reason: string(a)}
+	}
+	ginkgo.AddReportEntry(verdict.EntryVerdict, v, ginkgo.ReportEntryVisibilityNever)
+	switch v.Result {
+	case verdict.Fail, verdict.Error:
+		ginkgo.Fail(string(v.Result) + " " + v.String() + ": " + v.Reason)
+	case verdict.Warn:
+		ginkgo.AddReportEntry("WARN", v.Reason)
+	}
+}
+
+// Skip ends the scenario as SKIP with a reason the reports show.
+func (r *Run) Skip(reason string) { panic(skipSignal(reason)) }
+
+// signal is how Skip and Abort leave a scenario body early.
+type signal interface{ isSignal() }
+
+type skipSignal string
+
+type abortSignal string
+
+func (skipSignal) isSignal()  {}
+func (abortSignal) isSignal() {}
+
+func catchSignal(f func()) (stop signal) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			s, ok := rec.(signal)
+			if !ok {
+				panic(rec)
+			}
+			stop = s
+		}
+	}()
+	f()
+	return nil
+}
+
+func skip(e catalog.Entry, why string) {
+	ginkgo.AddReportEntry(verdict.EntryVerdict, verdict.Verdict{ID: e.ID, Result: verdict.Skip, Reason: why},
+		ginkgo.ReportEntryVisibilityNever)
+	ginkgo.Skip(why)
+}
+
+// classify turns the first failure into the verdict: its tag gives the category; a broken SHOULD
+// is WARN unless strict.
+func classify(e catalog.Entry, failure error, warnings []string) verdict.Verdict {
+	v := verdict.Verdict{ID: e.ID, Result: verdict.Pass, Warnings: warnings}
+	if failure == nil {
+		return v
+	}
+	msg := failure.Error()
+	tag := "error-code" // an untagged assertion is a broken requirement of the scenario
+	if m := categoryTag.FindStringSubmatch(msg); m != nil {
+		tag = m[1]
+		msg = strings.TrimPrefix(msg, m[0])
+	}
+	v.Reason = msg
+	switch {
+	case e.Scenario.Level == catalog.SHOULD && !strict:
+		v.Result = verdict.Warn
+	default:
+		v.Result, v.Category = verdict.Fail, verdict.Category(tag)
+	}
+	return v
+}

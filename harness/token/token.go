@@ -1,0 +1,251 @@
+// Package token builds token endpoint requests whose every deviation from a valid request is an
+// explicit, named mutation, and sends them through the recording client.
+package token
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/go-resty/resty/v2"
+
+	"github.com/grantcheck/grantcheck/harness/config"
+	"github.com/grantcheck/grantcheck/harness/transcript"
+)
+
+// Request is a token request under construction. The zero value is not usable; use New.
+type Request struct {
+	http     *resty.Client
+	log      *transcript.Log
+	endpoint string
+	step     string
+	form     url.Values
+	order    []string // parameter order as written, for a readable transcript
+	omitted  map[string]bool
+	method   string
+	json     bool
+	auth     Auth
+}
+
+// Auth is how the client authenticates (RFC 6749 §2.3).
+type Auth struct {
+	Method   string // config.AuthBasic, config.AuthPost or config.AuthNone
+	ClientID string
+	Secret   string
+}
+
+// AuthBearer presents an access token instead of client credentials (RFC 6750 §2.1).
+const AuthBearer = "bearer"
+
+// AuthOf is the client's registered authentication.
+func AuthOf(c *config.Client) Auth {
+	return Auth{Method: c.AuthMethod, ClientID: c.ClientID, Secret: c.ClientSecret}
+}
+
+// New starts a POST form request to endpoint; step names it in the transcript.
+func New(c *resty.Client, log *transcript.Log, endpoint, step string) *Request {
+	return &Request{http: c, log: log, endpoint: endpoint, step: step, form: url.Values{}, method: http.MethodPost}
+}
+
+// Set sets a parameter to one value.
+func (r *Request) Set(name, value string) *Request {
+	delete(r.omitted, name)
+	if _, ok := r.form[name]; !ok {
+		r.order = append(r.order, name)
+	}
+	r.form.Set(name, value)
+	return r
+}
+
+// Omit removes a parameter, also one the authentication method would add (client_id, client_secret).
+func (r *Request) Omit(name string) *Request {
+	r.form.Del(name)
+	if r.omitted == nil {
+		r.omitted = map[string]bool{}
+	}
+	r.omitted[name] = true
+	return r
+}
+
+// Duplicate sends the parameter a second time with value.
+func (r *Request) Duplicate(name, value string) *Request {
+	delete(r.omitted, name)
+	if _, ok := r.form[name]; !ok {
+		r.order = append(r.order, name)
+	}
+	r.form.Add(name, value)
+	return r
+}
+
+// Get returns the current value of a parameter.
+func (r *Request) Get(name string) string { return r.form.Get(name) }
+
+// Authenticate sets the client authentication.
+func (r *Request) Authenticate(a Auth) *Request {
+	r.auth = a
+	return r
+}
+
+// Retarget sends the request to another endpoint (introspection, revocation).
+func (r *Request) Retarget(endpoint string) *Request {
+	r.endpoint = endpoint
+	return r
+}
+
+// AsGET sends the parameters in the query of a GET (RFC 6749 §3.2 requires POST).
+func (r *Request) AsGET() *Request {
+	r.method = http.MethodGet
+	return r
+}
+
+// AsJSON sends the parameters as a JSON object instead of a form.
+func (r *Request) AsJSON() *Request {
+	r.json = true
+	return r
+}
+
+// Send performs the request. Only transport failures are errors; any HTTP answer is a Response.
+func (r *Request) Send(ctx context.Context) (*Response, error) {
+	form := url.Values{}
+	for k, vs := range r.form {
+		form[k] = append([]string(nil), vs...)
+	}
+	// The record of this exchange, not Log.Last(): parallel redemptions share one Log.
+	ctx, captured := transcript.Capture(ctx)
+	req := r.http.R().SetContext(ctx).SetHeader(transcript.StepHeader, r.step).SetHeader("Accept", "application/json")
+	usedBasic := false
+	switch r.auth.Method {
+	case config.AuthBasic:
+		// RFC 6749 §2.3.1: id and secret are form-urlencoded before Base64.
+		cred := url.QueryEscape(r.auth.ClientID) + ":" + url.QueryEscape(r.auth.Secret)
+		req.SetHeader("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(cred)))
+		usedBasic = true
+	case config.AuthPost:
+		form.Set("client_id", r.auth.ClientID)
+		form.Set("client_secret", r.auth.Secret)
+	case config.AuthNone:
+		form.Set("client_id", r.auth.ClientID)
+	case AuthBearer:
+		req.SetHeader("Authorization", "Bearer "+r.auth.Secret)
+	}
+	// A body client_id set explicitly (e.g. the id-mismatch scenario) wins over the auth method's.
+	for _, k := range []string{"client_id", "client_secret"} {
+		if vs, ok := r.form[k]; ok {
+			form[k] = vs
+		}
+	}
+	for k := range r.omitted {
+		form.Del(k)
+	}
+	encoded := encodeOrdered(form, r.order)
+	var resp *resty.Response
+	var err error
+	switch {
+	case r.method == http.MethodGet:
+		u, perr := url.Parse(r.endpoint)
+		if perr != nil {
+			return nil, fmt.Errorf("token endpoint %q: %w", r.endpoint, perr)
+		}
+		if u.RawQuery != "" {
+			encoded = u.RawQuery + "&" + encoded
+		}
+		u.RawQuery = encoded
+		resp, err = req.Get(strings.TrimSuffix(u.String(), "?"))
+	case r.json:
+		obj := map[string]string{}
+		for k := range form {
+			obj[k] = form.Get(k)
+		}
+		resp, err = req.SetHeader("Content-Type", "application/json").SetBody(obj).Post(r.endpoint)
+	default:
+		resp, err = req.SetHeader("Content-Type", "application/x-www-form-urlencoded").SetBody(encoded).Post(r.endpoint)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", r.step, err)
+	}
+	rec := *captured
+	if rec.Method == "" && r.log != nil { // a client without the recording transport
+		rec, _ = r.log.Last()
+	}
+	return NewResponse(resp.StatusCode(), resp.Header(), resp.Body(), usedBasic, rec), nil
+}
+
+// encodeOrdered writes parameters in the order the scenario wrote them, then any others.
+func encodeOrdered(form url.Values, order []string) string {
+	var parts []string
+	done := map[string]bool{}
+	add := func(k string) {
+		if done[k] {
+			return
+		}
+		done[k] = true
+		for _, v := range form[k] {
+			parts = append(parts, url.QueryEscape(k)+"="+url.QueryEscape(v))
+		}
+	}
+	for _, k := range order {
+		add(k)
+	}
+	for _, k := range []string{"client_id", "client_secret"} {
+		add(k)
+	}
+	for k := range form {
+		add(k)
+	}
+	return strings.Join(parts, "&")
+}
+
+// Response is a token endpoint answer: raw for the matchers, redacted for display.
+type Response struct {
+	Status    int
+	Header    http.Header
+	Body      []byte
+	MediaType string
+	// JSON is the parsed object, nil when the body is not a JSON object.
+	JSON map[string]any
+	// UsedBasic: the request authenticated with the Authorization header.
+	UsedBasic bool
+	// Record is the redacted exchange, the only form in which a response is ever printed.
+	Record transcript.Record
+	// Warnings are SHOULD-level findings matchers noted on this response.
+	Warnings []string
+}
+
+// NewResponse parses an answer.
+func NewResponse(status int, h http.Header, body []byte, usedBasic bool, rec transcript.Record) *Response {
+	mt, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
+	r := &Response{Status: status, Header: h, Body: body, MediaType: mt, UsedBasic: usedBasic, Record: rec}
+	var obj map[string]any
+	if json.Unmarshal(body, &obj) == nil {
+		r.JSON = obj
+	}
+	return r
+}
+
+// String returns the field as a string ("" when absent or not a string).
+func (r *Response) String(field string) string {
+	s, _ := r.JSON[field].(string)
+	return s
+}
+
+// TokenFields are the fields that carry tokens.
+var TokenFields = []string{"access_token", "refresh_token", "id_token"}
+
+// Tokens names the token fields present in the body.
+func (r *Response) Tokens() []string {
+	var out []string
+	for _, f := range TokenFields {
+		if r.String(f) != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// GomegaString is how Gomega prints a response in a failure: the redacted exchange only.
+func (r *Response) GomegaString() string { return "\n" + r.Record.String() }

@@ -1,0 +1,232 @@
+package transcript
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// MaxBody is the most of a response body the harness reads (DESIGN.md budget).
+const MaxBody = 1 << 20
+
+// ErrBodyTooLarge is returned for a response body over MaxBody.
+var ErrBodyTooLarge = fmt.Errorf("response body larger than %d bytes", MaxBody)
+
+// Record is one redacted exchange.
+type Record struct {
+	Step     string
+	Method   string
+	URL      string
+	Request  string // redacted headers and body
+	Status   string
+	Response string // redacted headers and body
+	Duration time.Duration
+	Err      string
+}
+
+func (r Record) String() string {
+	var b strings.Builder
+	if r.Step != "" {
+		fmt.Fprintf(&b, "# %s\n", r.Step)
+	}
+	fmt.Fprintf(&b, "→ %s %s\n%s", r.Method, r.URL, indent(r.Request))
+	if r.Err != "" {
+		fmt.Fprintf(&b, "← error after %s: %s\n", r.Duration.Round(time.Millisecond), r.Err)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "← %s (%s)\n%s", r.Status, r.Duration.Round(time.Millisecond), indent(r.Response))
+	return b.String()
+}
+
+func indent(s string) string {
+	if s == "" {
+		return ""
+	}
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = "  " + l
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// Log is the transcript of one scenario.
+type Log struct {
+	mu       sync.Mutex
+	records  []Record
+	Redactor *Redactor
+}
+
+// NewLog starts an empty transcript.
+func NewLog(r *Redactor) *Log { return &Log{Redactor: r} }
+
+// Records returns a copy of the records so far.
+func (l *Log) Records() []Record {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]Record(nil), l.records...)
+}
+
+// Append adds records (e.g. from a setup made before the scenario ran).
+func (l *Log) Append(rs ...Record) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.records = append(l.records, rs...)
+}
+
+// Note adds a line of the harness's own (already free of secrets, redacted anyway).
+func (l *Log) Note(format string, args ...any) {
+	l.Append(Record{Step: l.Redactor.Redact(fmt.Sprintf(format, args...)), Method: "NOTE"})
+}
+
+func (l *Log) String() string {
+	var b strings.Builder
+	for _, r := range l.Records() {
+		if r.Method == "NOTE" {
+			fmt.Fprintf(&b, "# %s\n", r.Step)
+			continue
+		}
+		b.WriteString(r.String())
+	}
+	return b.String()
+}
+
+// Last returns the latest record.
+func (l *Log) Last() (Record, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.records) == 0 {
+		return Record{}, false
+	}
+	return l.records[len(l.records)-1], true
+}
+
+// StepHeader is a request header the harness sets to name a step; the transport removes it
+// before sending.
+const StepHeader = "X-Grantcheck-Step"
+
+type captureKey struct{}
+
+// Capture returns a context whose exchange the Transport also stores in the returned Record, so a
+// caller gets its own record even when other requests record into the same Log concurrently.
+func Capture(ctx context.Context) (context.Context, *Record) {
+	rec := new(Record)
+	return context.WithValue(ctx, captureKey{}, rec), rec
+}
+
+// Transport records every exchange into Log; it reads bodies up to MaxBody.
+type Transport struct {
+	Base http.RoundTripper
+	Log  *Log
+}
+
+// RoundTrip sends, reads the body (bounded), records the redacted exchange and hands the body on.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	step := req.Header.Get(StepHeader)
+	if step != "" {
+		req = req.Clone(req.Context())
+		req.Header.Del(StepHeader)
+	}
+	var reqBody []byte
+	if req.Body != nil {
+		b, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read request body: %w", err)
+		}
+		reqBody = b
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	}
+	red := t.Log.Redactor
+	rec := Record{Step: step, Method: req.Method, URL: red.Redact(req.URL.String()),
+		Request: red.headers(req.Header) + red.Redact(string(reqBody))}
+	start := time.Now()
+	resp, err := t.Base.RoundTrip(req)
+	rec.Duration = time.Since(start)
+	if err != nil {
+		rec.Err = red.Redact(err.Error())
+		t.record(req, rec)
+		return nil, err
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	resp.Body.Close()
+	rec.Status = resp.Status
+	if err == nil && len(body) > MaxBody {
+		err = ErrBodyTooLarge
+		body = body[:MaxBody]
+	}
+	rec.Response = red.headers(resp.Header) + red.Redact(string(body))
+	if err != nil {
+		rec.Err = fmt.Sprintf("%s (status %s)", err, resp.Status)
+		t.record(req, rec)
+		return nil, fmt.Errorf("%s %s: %w", req.Method, rec.URL, err)
+	}
+	t.record(req, rec)
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	return resp, nil
+}
+
+func (t *Transport) record(req *http.Request, rec Record) {
+	t.Log.Append(rec)
+	if p, ok := req.Context().Value(captureKey{}).(*Record); ok {
+		*p = rec
+	}
+}
+
+// headers renders headers sorted, hiding credentials and cookies.
+func (r *Redactor) headers(h http.Header) string {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		if k == "User-Agent" || k == "Accept-Encoding" || k == "Date" || k == "Content-Length" {
+			continue
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		for _, v := range h[k] {
+			switch strings.ToLower(k) {
+			case "authorization", "proxy-authorization":
+				v = r.RedactAuthorization(v)
+			case "cookie", "set-cookie":
+				v = redactCookie(r, v)
+			default:
+				v = r.Redact(v)
+			}
+			fmt.Fprintf(&b, "%s: %s\n", k, v)
+		}
+	}
+	if b.Len() > 0 {
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// redactCookie keeps cookie names (they tell which session is meant) and hides values.
+func redactCookie(r *Redactor, v string) string {
+	parts := strings.Split(v, ";")
+	for i, p := range parts {
+		name, val, ok := strings.Cut(strings.TrimSpace(p), "=")
+		if !ok || val == "" {
+			continue
+		}
+		attr := strings.ToLower(name)
+		if i > 0 && (attr == "path" || attr == "domain" || attr == "expires" || attr == "max-age" || attr == "samesite") {
+			continue
+		}
+		r.Learn("cookie", val)
+		parts[i] = " " + name + "=" + label("cookie", val)
+		if i == 0 {
+			parts[i] = strings.TrimSpace(parts[i])
+		}
+	}
+	return strings.Join(parts, ";")
+}
