@@ -1,0 +1,144 @@
+package reports
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/grantcheck/grantcheck/harness/verdict"
+)
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Timestamp  string          `xml:"timestamp,attr,omitempty"`
+	Properties []junitProperty `xml:"properties>property"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	ClassName string        `xml:"classname,attr"`
+	Name      string        `xml:"name,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitProblem `xml:"failure,omitempty"`
+	Error     *junitProblem `xml:"error,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitProblem struct {
+	Type    string `xml:"type,attr,omitempty"`
+	Message string `xml:"message,attr"`
+	Text    string `xml:",chardata"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
+}
+
+// WriteJUnit writes one testcase per result (classname = family). WARN passes with the warning in
+// system-out; transcripts go only into results that need attention, to keep CI artifacts small.
+// Suite errors become error testcases so CI shows them too.
+func WriteJUnit(w io.Writer, run Run) error {
+	suite := junitSuite{
+		Name: "grantcheck: " + run.Provider,
+		Time: seconds(run.Duration),
+		Properties: []junitProperty{
+			{"provider", run.Provider}, {"issuer", run.Issuer},
+			{"grantcheck_version", run.GrantcheckVersion}, {"strict", strconv.FormatBool(run.Strict)},
+			{"outcome", string(run.Outcome)},
+		},
+	}
+	if !run.Started.IsZero() {
+		suite.Timestamp = run.Started.UTC().Format(time.RFC3339)
+	}
+	for _, res := range run.Results {
+		suite.Cases = append(suite.Cases, junitCaseOf(res))
+	}
+	for _, msg := range run.SuiteErrors {
+		suite.Cases = append(suite.Cases, junitCase{ClassName: "grantcheck", Name: "suite", Time: seconds(0),
+			Error: &junitProblem{Message: firstLine(msg), Text: msg}})
+	}
+	for _, c := range suite.Cases {
+		suite.Tests++
+		switch {
+		case c.Failure != nil:
+			suite.Failures++
+		case c.Error != nil:
+			suite.Errors++
+		case c.Skipped != nil:
+			suite.Skipped++
+		}
+	}
+	doc := junitSuites{Name: "grantcheck", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors,
+		Skipped: suite.Skipped, Time: suite.Time, Suites: []junitSuite{suite}}
+
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func junitCaseOf(res Result) junitCase {
+	v := res.Verdict
+	c := junitCase{ClassName: res.Family, Name: res.ID + ": " + res.Title, Time: seconds(res.Duration)}
+	switch v.Result {
+	case verdict.Fail:
+		c.Failure = &junitProblem{Type: string(v.Category), Message: firstLine(v.Reason), Text: v.Reason}
+	case verdict.Error:
+		c.Error = &junitProblem{Message: firstLine(v.Reason), Text: v.Reason}
+	case verdict.Skip:
+		c.Skipped = &junitSkipped{Message: v.Reason}
+	}
+	if !res.NeedsAttention() {
+		return c
+	}
+	var out strings.Builder
+	if v.Result == verdict.Warn {
+		fmt.Fprintf(&out, "WARN: %s\n", v.Reason)
+	}
+	for _, warning := range v.Warnings {
+		fmt.Fprintf(&out, "warning: %s\n", warning)
+	}
+	if res.Transcript != "" {
+		fmt.Fprintf(&out, "\n%s\n", res.Transcript)
+	}
+	c.SystemOut = out.String()
+	return c
+}
+
+func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) }
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}

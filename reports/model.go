@@ -1,0 +1,253 @@
+// Package reports turns Ginkgo's report of a grantcheck run into one result model, Run, and writes it
+// as JSON, JUnit XML, Markdown, HTML and a terminal summary. Every writer reads the same Run, so the
+// formats cannot disagree about a verdict.
+package reports
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/grantcheck/grantcheck/harness/catalog"
+	"github.com/grantcheck/grantcheck/harness/verdict"
+)
+
+// Labels the harness puts on every scenario spec.
+const (
+	labelID      = "id:"
+	labelVariant = "variant:"
+)
+
+// Meta is what the run knows that Ginkgo's report does not.
+type Meta struct {
+	Provider string
+	Issuer   string
+	Strict   bool
+	// Version is the grantcheck version that ran.
+	Version string
+	// ConfigFile is the configuration the run used, for the "how to reproduce" section.
+	ConfigFile string
+}
+
+// Outcome rolls a whole run into one word, as the Gateway API conformance report does.
+type Outcome string
+
+const (
+	Conformant    Outcome = "conformant"
+	NotConformant Outcome = "not conformant"
+)
+
+// Run is the result model every writer reads.
+type Run struct {
+	Provider          string        `json:"provider"`
+	Issuer            string        `json:"issuer"`
+	Started           time.Time     `json:"started"`
+	Finished          time.Time     `json:"finished"`
+	Duration          time.Duration `json:"duration_ns"`
+	Strict            bool          `json:"strict"`
+	GrantcheckVersion string        `json:"grantcheck_version"`
+	ConfigFile        string        `json:"config_file,omitempty"`
+	// LabelFilter is Ginkgo's --label-filter; a filtered run covers only part of the catalogue.
+	LabelFilter string `json:"label_filter,omitempty"`
+
+	Outcome Outcome                `json:"outcome"`
+	Totals  map[verdict.Result]int `json:"totals"`
+	// SuiteErrors are failures outside any scenario (suite setup, interrupts, unknown IDs). Any of
+	// them makes the run not conformant: a run that could not test is never a pass.
+	SuiteErrors []string `json:"suite_errors,omitempty"`
+	Results     []Result `json:"results"`
+}
+
+// ResultKinds lists every result, in the order totals are shown.
+var ResultKinds = []verdict.Result{verdict.Pass, verdict.Fail, verdict.Warn, verdict.Skip, verdict.Error}
+
+// Result is one catalogue entry's outcome with its catalogue metadata.
+type Result struct {
+	ID         string          `json:"id"`
+	Title      string          `json:"title"`
+	Family     string          `json:"family"`
+	Level      catalog.Level   `json:"level"`
+	Refs       []catalog.Ref   `json:"refs"`
+	Verdict    verdict.Verdict `json:"verdict"`
+	Duration   time.Duration   `json:"duration_ns"`
+	Transcript string          `json:"transcript,omitempty"`
+}
+
+// RefString joins the references for display.
+func (r Result) RefString() string {
+	parts := make([]string, len(r.Refs))
+	for i, ref := range r.Refs {
+		parts[i] = ref.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// NeedsAttention is true for what a reader must look at: FAIL, WARN, ERROR, or a PASS with warnings.
+// A SKIP has no evidence to show; its reason is enough.
+func (r Result) NeedsAttention() bool {
+	return r.Verdict.Result != verdict.Pass && r.Verdict.Result != verdict.Skip || len(r.Verdict.Warnings) > 0
+}
+
+// Passed counts PASS and WARN: a broken SHOULD does not fail a run unless it is strict.
+func (r Run) Passed() int { return r.Totals[verdict.Pass] + r.Totals[verdict.Warn] }
+
+// Failed counts FAIL and ERROR.
+func (r Run) Failed() int { return r.Totals[verdict.Fail] + r.Totals[verdict.Error] }
+
+// TotalsLine is the one-line count every human-readable format prints.
+func (r Run) TotalsLine() string {
+	return fmt.Sprintf("grantcheck: %d passed, %d failed, %d warned, %d skipped, %d errored",
+		r.Passed(), r.Failed(), r.Totals[verdict.Warn], r.Totals[verdict.Skip], r.Totals[verdict.Error])
+}
+
+// ReproduceCommand is the command line that repeats this run.
+func (r Run) ReproduceCommand() string {
+	file := r.ConfigFile
+	if file == "" {
+		file = "<file>"
+	}
+	cmd := "grantcheck run --config " + file
+	if r.Strict {
+		cmd += " --strict"
+	}
+	return cmd
+}
+
+// FromGinkgo builds the model from Ginkgo's (merged) report, e.g. in ReportAfterSuite or from a
+// report loaded from --json-report. Results follow catalogue order.
+func FromGinkgo(r types.Report, meta Meta) Run {
+	run := Run{
+		Provider: meta.Provider, Issuer: meta.Issuer, Strict: meta.Strict,
+		GrantcheckVersion: meta.Version, ConfigFile: meta.ConfigFile,
+		Started: r.StartTime, Finished: r.EndTime, Duration: r.RunTime,
+		LabelFilter: r.SuiteConfig.LabelFilter,
+	}
+	byID := map[string]Result{}
+	for _, spec := range r.SpecReports {
+		id := entryID(spec)
+		if id == "" {
+			if spec.State.Is(types.SpecStateFailureStates) {
+				run.SuiteErrors = append(run.SuiteErrors, nodeName(spec)+" "+failureText(spec))
+			}
+			continue
+		}
+		v, ran := verdictOf(spec, meta.Strict)
+		if !ran {
+			continue
+		}
+		if _, dup := byID[id]; dup {
+			run.SuiteErrors = append(run.SuiteErrors, fmt.Sprintf("scenario %s reported by more than one spec", id))
+			continue
+		}
+		v.ID = id
+		byID[id] = Result{
+			ID: id, Verdict: v, Duration: spec.RunTime,
+			Transcript: verdict.TranscriptFromEntries(spec.ReportEntries),
+		}
+	}
+	for _, e := range catalog.Entries() {
+		res, ok := byID[e.ID]
+		if !ok {
+			continue
+		}
+		delete(byID, e.ID)
+		res.Title, res.Family, res.Level, res.Refs = e.Title(), e.Scenario.Family, e.Scenario.Level, e.Scenario.Refs
+		run.Results = append(run.Results, res)
+	}
+	for _, id := range slices.Sorted(maps.Keys(byID)) {
+		run.SuiteErrors = append(run.SuiteErrors, fmt.Sprintf("a spec reported %q, which is not in the catalogue", id))
+	}
+	run.SuiteErrors = append(run.SuiteErrors, r.SpecialSuiteFailureReasons...)
+	if len(run.Results) == 0 {
+		run.SuiteErrors = append(run.SuiteErrors, "no catalogue scenario reported a result")
+	}
+	run.tally()
+	return run
+}
+
+// tally fills Totals and Outcome from Results and SuiteErrors.
+func (r *Run) tally() {
+	r.Totals = map[verdict.Result]int{}
+	for _, kind := range ResultKinds {
+		r.Totals[kind] = 0 // every kind appears in the JSON, even at zero
+	}
+	for _, res := range r.Results {
+		r.Totals[res.Verdict.Result]++
+	}
+	r.Outcome = Conformant
+	if r.Failed() > 0 || len(r.SuiteErrors) > 0 {
+		r.Outcome = NotConformant
+	}
+}
+
+// entryID is "<scenario>" or "<scenario>/<variant>" from the spec's labels (Ginkgo labels cannot
+// hold "/"), falling back to the verdict's own ID; "" for a spec that is not a scenario.
+func entryID(spec types.SpecReport) string {
+	var id, variant string
+	for _, l := range spec.Labels() {
+		if v, ok := strings.CutPrefix(l, labelID); ok {
+			id = v
+		} else if v, ok := strings.CutPrefix(l, labelVariant); ok {
+			variant = v
+		}
+	}
+	if id == "" {
+		v, _ := verdict.FromEntries(spec.ReportEntries)
+		return v.ID
+	}
+	if variant != "" {
+		return id + "/" + variant
+	}
+	return id
+}
+
+// verdictOf is the spec's recorded verdict, or one derived from how Ginkgo ended the spec when the
+// harness recorded none. ran is false for a spec that never ran (label filter, interrupt, pending).
+func verdictOf(spec types.SpecReport, strict bool) (v verdict.Verdict, ran bool) {
+	v, recorded := verdict.FromEntries(spec.ReportEntries)
+	failed := spec.State.Is(types.SpecStateFailureStates)
+	switch {
+	case recorded && failed && (v.Result == verdict.Pass || v.Result == verdict.Warn):
+		// Something broke after the verdict (e.g. cleanup); the pass is not trustworthy.
+		v = verdict.Verdict{Result: verdict.Error, Reason: "recorded " + string(v.Result) + ", then the spec " + failureText(spec)}
+	case recorded:
+	case failed:
+		v = verdict.Verdict{Result: verdict.Error, Reason: "no verdict recorded: the spec " + failureText(spec)}
+	case spec.State == types.SpecStateSkipped && spec.Failure.Message != "":
+		v = verdict.Verdict{Result: verdict.Skip, Reason: spec.Failure.Message}
+	case spec.State == types.SpecStatePassed:
+		v = verdict.Verdict{Result: verdict.Error, Reason: "no verdict recorded: the spec passed without one"}
+	default:
+		return verdict.Verdict{}, false
+	}
+	if strict && v.Result == verdict.Warn {
+		v.Result, v.Reason = verdict.Fail, "WARN under --strict: "+v.Reason
+	}
+	return v, true
+}
+
+// failureText is e.g. "panicked: Test Panicked: runtime error: index out of range".
+func failureText(spec types.SpecReport) string {
+	text := spec.State.String()
+	if spec.State == types.SpecStateTimedout {
+		text = "timed out"
+	}
+	for _, part := range []string{spec.Failure.Message, spec.Failure.ForwardedPanic} {
+		if part != "" {
+			text += ": " + part
+		}
+	}
+	return text
+}
+
+// nodeName names a spec or suite node (BeforeSuite has no text) in a suite error.
+func nodeName(spec types.SpecReport) string {
+	if text := spec.FullText(); text != "" {
+		return fmt.Sprintf("%q", text)
+	}
+	return spec.LeafNodeType.String()
+}
