@@ -1,0 +1,43 @@
+# grantcheck — the commands a newcomer needs. Only Go is required (Node 20 for conformance-node).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+GO ?= go
+REPORTS ?= out/reports
+NODE_FIXTURE := fixtures/providers/node-oidc-provider
+
+.PHONY: run test unit selftest node-verdicts conformance-node list build vet clean
+
+## run: the whole suite against the embedded reference provider; reports in $(REPORTS)/
+run:
+	$(GO) run ./cmd/grantcheck run --reports $(REPORTS)
+
+## test: vet, unit tests, the suite against the reference, the fault self-test, the node verdicts
+test: vet unit selftest node-verdicts
+
+vet:
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v -e /cmd/grantcheck -e /node-oidc-provider)
+
+# -parallel: each fault run mostly waits on the code lifetime, so runs overlap well on 2 cores.
+selftest:
+	$(GO) test -count=1 -parallel 8 -timeout 10m -v -run 'TestSelfTest|TestNoSecretsInReports' ./cmd/grantcheck \
+		| grep -v -e '^=== ' -e '^    --- PASS' || exit 1
+
+node-verdicts:
+	$(GO) test -count=1 -timeout 10m -v ./$(NODE_FIXTURE)/ | grep -v -e '^=== ' || exit 1
+
+## conformance-node: the suite against node-oidc-provider (npm ci on first use); reports in out/node-reports/
+conformance-node: build
+	bash $(NODE_FIXTURE)/run.sh bin/grantcheck run --config $(NODE_FIXTURE)/provider.yaml --reports out/node-reports
+
+build:
+	$(GO) build -o bin/grantcheck ./cmd/grantcheck
+
+## list: the scenario catalogue
+list:
+	$(GO) run ./cmd/grantcheck list
+
+clean:
+	rm -rf out bin

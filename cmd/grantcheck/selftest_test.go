@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/grantcheck/grantcheck/fixtures/reference"
+	"github.com/grantcheck/grantcheck/harness/catalog"
+	"github.com/grantcheck/grantcheck/reports"
+)
+
+// childArgs, when set, makes the test binary act as the grantcheck command: each suite run needs
+// its own process (Ginkgo runs one suite per process), and this way the self-test needs no build.
+const childArgs = "GRANTCHECK_SELFTEST_ARGS"
+
+func TestMain(m *testing.M) {
+	if raw := os.Getenv(childArgs); raw != "" {
+		var args []string
+		if err := json.Unmarshal([]byte(raw), &args); err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", childArgs, err)
+			os.Exit(exitUsage)
+		}
+		os.Exit(Main(args, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// selfTestTTL keeps each run short; the expiry wait overlaps the rest of the run.
+const selfTestTTL = "2s"
+
+// runChild runs `grantcheck ARGS` and returns its report model.
+func runChild(t *testing.T, args ...string) (reports.Run, string) {
+	t.Helper()
+	dir := t.TempDir()
+	args = append(args, "--reports", dir)
+	encoded, err := json.Marshal(append([]string{"run"}, args...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childArgs+"="+string(encoded), "NO_COLOR=1")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err = cmd.Run()
+	if code := cmd.ProcessState.ExitCode(); code != exitConformant && code != exitNotConformant {
+		t.Fatalf("grantcheck %s: exit %d (%v)\n%s", strings.Join(args, " "), code, err, out.String())
+	}
+	f, err := os.Open(filepath.Join(dir, "results.json"))
+	if err != nil {
+		t.Fatalf("grantcheck %s wrote no results.json: %v\n%s", strings.Join(args, " "), err, out.String())
+	}
+	defer f.Close()
+	run, err := reports.ReadJSON(f)
+	if err != nil {
+		t.Fatalf("read results.json: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "stdout.txt"), out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return run, dir
+}
+
+// mismatches compares every catalogue entry's verdict with the expectation (PASS unless listed).
+func mismatches(run reports.Run, want map[string]string) []string {
+	got := map[string]string{}
+	for _, r := range run.Results {
+		got[r.ID] = r.Verdict.String()
+	}
+	var diff []string
+	for _, e := range catalog.Entries() {
+		w := want[e.ID]
+		if w == "" {
+			w = "PASS"
+		}
+		if g := got[e.ID]; g != w {
+			reason := ""
+			for _, r := range run.Results {
+				if r.ID == e.ID && r.Verdict.Reason != "" {
+					reason = " — " + firstLine(r.Verdict.Reason)
+				}
+			}
+			diff = append(diff, fmt.Sprintf("%s: want %s, got %s%s", e.ID, w, orNone(g), reason))
+		}
+	}
+	known := map[string]bool{}
+	for _, e := range catalog.Entries() {
+		known[e.ID] = true
+	}
+	for id := range want {
+		if !known[id] {
+			diff = append(diff, fmt.Sprintf("%s: declared but not in the catalogue", id))
+		}
+	}
+	diff = append(diff, run.SuiteErrors...)
+	slices.Sort(diff)
+	return diff
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "no result"
+	}
+	return s
+}
+
+// TestSelfTest runs the suite against the clean reference provider and once per fault: each fault
+// must make exactly its declared scenarios fail (with the declared category) and leave every other
+// scenario passing. The mutation score is the share of faults the suite catches that way.
+func TestSelfTest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the self-test runs the whole suite once per fault")
+	}
+	faults := reference.Faults()
+	if len(faults) < 15 {
+		t.Errorf("only %d faults; the self-test needs at least 15", len(faults))
+	}
+	var mu sync.Mutex
+	caught := 0
+	t.Run("runs", func(t *testing.T) {
+		t.Run("clean", func(t *testing.T) {
+			t.Parallel()
+			run, _ := runChild(t, "--code-ttl", selfTestTTL)
+			if diff := mismatches(run, nil); len(diff) > 0 {
+				t.Errorf("the clean reference provider must pass every scenario:\n  %s", strings.Join(diff, "\n  "))
+			}
+		})
+		for _, f := range faults {
+			t.Run(f.Name, func(t *testing.T) {
+				t.Parallel()
+				if len(f.Breaks) == 0 {
+					t.Fatalf("fault %s declares no scenario it breaks", f.Name)
+				}
+				run, _ := runChild(t, "--code-ttl", selfTestTTL, "--fault", f.Name)
+				if diff := mismatches(run, f.Breaks); len(diff) > 0 {
+					t.Errorf("fault %s (%s):\n  %s", f.Name, f.Description, strings.Join(diff, "\n  "))
+					return
+				}
+				mu.Lock()
+				caught++
+				mu.Unlock()
+			})
+		}
+	})
+	score := 100 * float64(caught) / float64(len(faults))
+	fmt.Printf("mutation score: %d/%d faults caught exactly as declared (%.0f%%)\n", caught, len(faults), score)
+	if caught != len(faults) {
+		t.Errorf("mutation score %.0f%%: every fault must be caught exactly as declared", score)
+	}
+}

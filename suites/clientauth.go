@@ -1,0 +1,57 @@
+package suites
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/grantcheck/grantcheck/harness"
+	"github.com/grantcheck/grantcheck/harness/catalog"
+	"github.com/grantcheck/grantcheck/harness/config"
+	"github.com/grantcheck/grantcheck/harness/oauth"
+	"github.com/grantcheck/grantcheck/harness/pkce"
+	"github.com/grantcheck/grantcheck/harness/token"
+)
+
+// wrongSecret is a secret that is certainly not the client's.
+func wrongSecret(c *config.Client) string { return c.ClientSecret + "-grantcheck-wrong" }
+
+var _ = Describe("client authentication", func() {
+	// Each scenario redeems a real code, so a provider that looks at the code before the client
+	// cannot answer invalid_grant for the wrong reason.
+	redeemWithWrongSecret := func(r *harness.Run, method string) *token.Response {
+		role := r.RoleWithAuth(method, config.Primary, config.Secondary)
+		client := r.Client(role)
+		code := r.Code(role)
+		return r.Send(r.Redeem(code, role, "redemption with a wrong client secret ("+method+")").
+			Authenticate(token.Auth{Method: method, ClientID: client.ClientID, Secret: wrongSecret(client)}))
+	}
+
+	harness.It(catalog.ClientSecretWrongBasic, func(r *harness.Run) {
+		r.ExpectRejected(redeemWithWrongSecret(r, config.AuthBasic))
+	})
+
+	harness.It(catalog.InvalidClientChallenge, func(r *harness.Run) {
+		r.ExpectRejected(redeemWithWrongSecret(r, config.AuthBasic),
+			func(m *oauth.ErrorMatcher) { m.WithChallenge("Basic") })
+	})
+
+	harness.It(catalog.ClientSecretWrongPost, func(r *harness.Run) {
+		r.ExpectRejected(redeemWithWrongSecret(r, config.AuthPost))
+	})
+
+	harness.It(catalog.ClientUnknown, func(r *harness.Run) {
+		client := r.Client(config.Primary)
+		code := r.Code(config.Primary)
+		r.ExpectRejected(r.Send(r.Redeem(code, config.Primary, "redemption by an unknown client_id").
+			Authenticate(token.Auth{Method: client.AuthMethod, ClientID: "grantcheck-unknown-" + pkce.Random(12), Secret: wrongSecret(client)})))
+	})
+
+	harness.It(catalog.ClientAuthMissing, func(r *harness.Run) {
+		client := r.Client(config.Primary)
+		if client.AuthMethod == config.AuthNone {
+			r.Skip("needs a confidential primary client (clients.primary.auth_method is none)")
+		}
+		code := r.Code(config.Primary)
+		r.ExpectRejected(r.Send(r.Redeem(code, config.Primary, "redemption by a confidential client sending only client_id").
+			Authenticate(token.Auth{Method: config.AuthNone, ClientID: client.ClientID})))
+	})
+})

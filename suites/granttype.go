@@ -1,0 +1,62 @@
+package suites
+
+import (
+	"fmt"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/grantcheck/grantcheck/harness"
+	"github.com/grantcheck/grantcheck/harness/catalog"
+	"github.com/grantcheck/grantcheck/harness/config"
+	"github.com/grantcheck/grantcheck/harness/token"
+)
+
+// forbiddenGrant is a grant one role must not use, and the request that tries it.
+type forbiddenGrant struct {
+	role    config.Role
+	grant   string
+	request func(r *harness.Run, role config.Role) *token.Request
+}
+
+var _ = Describe("grant types", func() {
+	harness.It(catalog.GrantTypeUnsupported, func(r *harness.Run) {
+		r.ExpectRejected(r.Send(r.Request(config.Primary, "token request with an unknown grant_type").
+			Set("grant_type", "urn:grantcheck:unknown-grant")))
+	})
+
+	harness.It(catalog.GrantTypeMissing, func(r *harness.Run) {
+		client := r.Client(config.Primary)
+		r.ExpectRejected(r.Send(r.Request(config.Primary, "token request without grant_type").
+			Set("code", "grantcheck-placeholder").
+			Set("redirect_uri", client.RedirectURIs[0])))
+	})
+
+	harness.Table(catalog.GrantTypeNotAllowed, func(r *harness.Run, g forbiddenGrant) {
+		if r.Client(g.role).Allows(g.grant) {
+			r.Skip(fmt.Sprintf("clients.%s.grant_types includes %s", g.role, g.grant))
+		}
+		r.ExpectRejected(r.Send(g.request(r, g.role)))
+	}, map[string]forbiddenGrant{
+		"client_credentials": {config.Primary, "client_credentials", func(r *harness.Run, role config.Role) *token.Request {
+			return r.Request(role, "client_credentials by a client configured without it").
+				Set("grant_type", "client_credentials")
+		}},
+		"password": {config.Primary, "password", func(r *harness.Run, role config.Role) *token.Request {
+			login := r.P.Config.Login
+			return r.Request(role, "password grant by a client configured without it").
+				Set("grant_type", "password").Set("username", login.Username).Set("password", login.Password)
+		}},
+		"refresh_token": {config.Restricted, "refresh_token", func(r *harness.Run, role config.Role) *token.Request {
+			first := r.Tokens(r.Code(config.Primary), config.Primary)
+			rt := first.String("refresh_token")
+			if rt == "" {
+				r.Skip("the provider issued no refresh token to the primary client (scope " + r.P.Config.Provider.Scope + ")")
+			}
+			return r.Request(role, "refresh_token grant by a client configured without it").
+				Set("grant_type", "refresh_token").Set("refresh_token", rt)
+		}},
+		"authorization_code": {config.Restricted, "authorization_code", func(r *harness.Run, role config.Role) *token.Request {
+			return r.Redeem(r.Code(config.Primary), role, "authorization_code grant by a client configured without it")
+		}},
+	})
+})

@@ -1,0 +1,54 @@
+package suites
+
+import (
+	"io"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+	"github.com/onsi/gomega"
+
+	"github.com/grantcheck/grantcheck/harness"
+)
+
+// Options configure a run from the grantcheck binary.
+type Options struct {
+	// Provider is connected already (discovery done, control exchange run).
+	Provider    *harness.Provider
+	LabelFilter string
+	Strict      bool
+	Verbose     bool
+	Seed        int64
+	// GinkgoJSON and GinkgoJUnit are paths for Ginkgo's own reports ("" for none).
+	GinkgoJSON, GinkgoJUnit string
+	NoColor                 bool
+	Output                  io.Writer
+}
+
+// failRecorder is the GinkgoTestingT of a run outside `go test`.
+type failRecorder struct{ failed bool }
+
+func (f *failRecorder) Fail() { f.failed = true }
+
+// Run runs the whole suite in this process and returns Ginkgo's report.
+func Run(opts Options) types.Report {
+	harness.Use(opts.Provider)
+	harness.SetStrict(opts.Strict)
+	harness.StartPrefetches(opts.Provider)
+	gomega.RegisterFailHandler(ginkgo.Fail)
+
+	suiteCfg, reporterCfg := ginkgo.GinkgoConfiguration()
+	suiteCfg.LabelFilter = opts.LabelFilter
+	suiteCfg.RandomizeAllSpecs = true
+	suiteCfg.RandomSeed = opts.Seed
+	suiteCfg.FailOnEmpty = true
+	reporterCfg.NoColor = opts.NoColor
+	reporterCfg.Succinct = !opts.Verbose
+	reporterCfg.Verbose = opts.Verbose
+	reporterCfg.JSONReport = opts.GinkgoJSON
+	reporterCfg.JUnitReport = opts.GinkgoJUnit
+
+	var report types.Report
+	afterSuite = func(r types.Report) { report = r }
+	ginkgo.RunSpecs(&failRecorder{}, "grantcheck", suiteCfg, reporterCfg)
+	return report
+}
