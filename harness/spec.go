@@ -18,7 +18,8 @@ import (
 // redacted transcript attached.
 func It(sc catalog.Scenario, body func(r *Run), decorators ...any) bool {
 	e := catalog.Entry{ID: sc.ID, Scenario: sc}
-	args := append([]any{ginkgo.Label(Labels(e)...)}, decorators...)
+	// Offset(1): Ginkgo reports the suite file's line, not this wrapper's.
+	args := append([]any{ginkgo.Label(Labels(e)...), ginkgo.Offset(1)}, decorators...)
 	args = append(args, func(ctx ginkgo.SpecContext) { runEntry(ctx, e, body) })
 	return ginkgo.It(specText(e), args...)
 }
@@ -37,12 +38,12 @@ func Table[T any](sc catalog.Scenario, body func(r *Run, arg T), cases map[strin
 			panic(fmt.Sprintf("suite bug: %s has no case for variant %q", sc.ID, v.Name))
 		}
 		e := catalog.Entry{ID: sc.VariantID(v.Name), Scenario: sc, Variant: &v}
-		entries = append(entries, ginkgo.Entry(specText(e), e, arg, ginkgo.Label(Labels(e)...)))
+		entries = append(entries, ginkgo.Entry(specText(e), e, arg, ginkgo.Label(Labels(e)...), ginkgo.Offset(1)))
 	}
 	args := append([]any{func(ctx ginkgo.SpecContext, e catalog.Entry, arg T) {
 		runEntry(ctx, e, func(r *Run) { body(r, arg) })
 	}}, entries...)
-	return ginkgo.DescribeTable(sc.Title, args...)
+	return ginkgo.DescribeTable(sc.Title, append(args, ginkgo.Offset(1))...)
 }
 
 func specText(e catalog.Entry) string { return "[" + e.ID + "] " + e.Title() }
