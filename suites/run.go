@@ -41,6 +41,7 @@ func Run(opts Options) types.Report {
 	suiteCfg.RandomizeAllSpecs = true
 	suiteCfg.RandomSeed = opts.Seed
 	suiteCfg.FailOnEmpty = true
+	suiteCfg.FailOnPending = true
 	reporterCfg.NoColor = opts.NoColor
 	reporterCfg.Succinct = !opts.Verbose
 	reporterCfg.Verbose = opts.Verbose

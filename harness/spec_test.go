@@ -1,0 +1,53 @@
+package harness
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/grantcheck/grantcheck/harness/catalog"
+)
+
+func TestClassify(t *testing.T) {
+	must := catalog.Entry{ID: catalog.CodeReuse.ID, Scenario: catalog.CodeReuse}
+	should := catalog.Entry{ID: catalog.CodeReuseRevokes.ID, Scenario: catalog.CodeReuseRevokes}
+	cases := []struct {
+		name    string
+		entry   catalog.Entry
+		failure error
+		strict  bool
+		want    string
+		reason  string
+	}{
+		{"no failure", must, nil, false, "PASS", ""},
+		{"security", must, errors.New("[security] tokens issued"), false, "FAIL:security", "tokens issued"},
+		{"error-code", must, errors.New("[error-code] error is x"), false, "FAIL:error-code", "error is x"},
+		{"format", must, errors.New("[format] not JSON"), false, "FAIL:format", "not JSON"},
+		{"untagged assertion", must, errors.New("Expected 1 to equal 2"), false, "FAIL:error-code", "Expected 1 to equal 2"},
+		{"broken SHOULD warns", should, errors.New("[security] token still works"), false, "WARN", "token still works"},
+		{"strict makes it fail", should, errors.New("[security] token still works"), true, "FAIL:security", "token still works"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			SetStrict(c.strict)
+			defer SetStrict(false)
+			v := classify(c.entry, c.failure, []string{"w"})
+			if v.String() != c.want || v.Reason != c.reason || v.ID != c.entry.ID {
+				t.Errorf("classify = %s %q (%s), want %s %q", v, v.Reason, v.ID, c.want, c.reason)
+			}
+			if len(v.Warnings) != 1 {
+				t.Errorf("warnings lost: %v", v.Warnings)
+			}
+		})
+	}
+}
+
+func TestLabelsAreValidGinkgoLabels(t *testing.T) {
+	for _, e := range catalog.Entries() {
+		for _, l := range Labels(e) {
+			if strings.ContainsAny(l, "&|!,()/") {
+				t.Errorf("%s: label %q has a character Ginkgo labels may not hold", e.ID, l)
+			}
+		}
+	}
+}
