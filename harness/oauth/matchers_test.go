@@ -1,0 +1,534 @@
+package oauth
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/onsi/gomega/types"
+
+	"github.com/grantcheck/grantcheck/harness/token"
+	"github.com/grantcheck/grantcheck/harness/transcript"
+)
+
+// Raw secrets the synthetic exchanges carry; no failure message may show them.
+const (
+	clientSecret = "s3cret-app-a"
+	authCode     = "Qcb0Orv1zh30vL1MPRsbm"
+	accessToken  = "2YotnFZFEjr1zCsicMWpAA"
+	refreshToken = "tGzv3JOkF0XG5Qx2TlKWIA"
+)
+
+var rawSecrets = []string{clientSecret, authCode, accessToken, refreshToken}
+
+// hdr builds headers from name, value pairs.
+func hdr(kv ...string) http.Header {
+	h := http.Header{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		h.Add(kv[i], kv[i+1])
+	}
+	return h
+}
+
+var jsonCT = hdr("Content-Type", "application/json")
+
+// answer is a synthetic token endpoint answer to a redemption that carried the client secret and a
+// code, with its record redacted the way the transport does it.
+func answer(status int, h http.Header, body string) *token.Response {
+	red := transcript.NewRedactor(clientSecret)
+	req := "grant_type=authorization_code&code=" + authCode + "&client_id=app-a&client_secret=" + clientSecret
+	var resp strings.Builder
+	for k, vs := range h {
+		for _, v := range vs {
+			fmt.Fprintf(&resp, "%s: %s\n", k, v)
+		}
+	}
+	resp.WriteString("\n" + body)
+	rec := transcript.Record{Step: "redemption", Method: "POST", URL: "https://id.example/token",
+		Request: red.Redact(req), Status: fmt.Sprintf("%d %s", status, http.StatusText(status)), Response: red.Redact(resp.String())}
+	return token.NewResponse(status, h, []byte(body), false, rec)
+}
+
+func errBody(code string) string {
+	return `{"error":"` + code + `","error_description":"the code is invalid"}`
+}
+
+type matchCase struct {
+	name    string
+	matcher func() types.GomegaMatcher
+	actual  any
+	// category is "" when the matcher must pass, else the bracketed category the message starts with.
+	category string
+	reason   string // part of the failure message
+	warning  string // part of a warning appended to the response
+}
+
+func runMatchCases(t *testing.T, cases []matchCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := tc.matcher()
+			ok, err := m.Match(tc.actual)
+			if err != nil {
+				t.Fatalf("Match error: %v", err)
+			}
+			msg := m.FailureMessage(tc.actual)
+			if tc.category == "" {
+				if !ok {
+					t.Fatalf("did not match:\n%s", msg)
+				}
+			} else {
+				if ok {
+					t.Fatalf("matched, want a [%s] failure", tc.category)
+				}
+				if !strings.HasPrefix(msg, "["+tc.category+"] ") {
+					t.Errorf("message does not start with [%s]:\n%s", tc.category, msg)
+				}
+				if !strings.Contains(msg, tc.reason) {
+					t.Errorf("message does not contain %q:\n%s", tc.reason, msg)
+				}
+			}
+			for _, raw := range rawSecrets {
+				if strings.Contains(msg, raw) {
+					t.Errorf("message shows the secret %q:\n%s", raw, msg)
+				}
+			}
+			if r, isResp := tc.actual.(*token.Response); isResp {
+				if !strings.Contains(msg, "→ POST https://id.example/token") {
+					t.Errorf("message does not print the redacted exchange:\n%s", msg)
+				}
+				warnings := strings.Join(r.Warnings, "\n")
+				if (tc.warning == "") != (warnings == "") || !strings.Contains(warnings, tc.warning) {
+					t.Errorf("warnings = %q, want %q", r.Warnings, tc.warning)
+				}
+			}
+		})
+	}
+}
+
+func beError(codes ...string) func() types.GomegaMatcher {
+	return func() types.GomegaMatcher { return BeError(codes...) }
+}
+
+func TestBeError(t *testing.T) {
+	runMatchCases(t, []matchCase{
+		{
+			name: "400 invalid_grant", matcher: beError(InvalidGrant),
+			actual: answer(400, jsonCT, errBody(InvalidGrant)),
+		},
+		{
+			name: "200 with tokens is a security failure", matcher: beError(InvalidGrant),
+			actual:   answer(200, jsonCT, `{"access_token":"`+accessToken+`","token_type":"Bearer","refresh_token":"`+refreshToken+`"}`),
+			category: "security", reason: `issued tokens (HTTP 200 with access_token, refresh_token) where it must reject the request; want "invalid_grant"`,
+		},
+		{
+			name: "200 without tokens is a security failure", matcher: beError(InvalidGrant),
+			actual:   answer(200, jsonCT, `{}`),
+			category: "security", reason: "accepted the request (HTTP 200)",
+		},
+		{
+			name: "200 carrying an error object issued nothing: error-code", matcher: beError(InvalidGrant),
+			actual:   answer(200, jsonCT, errBody(InvalidGrant)),
+			category: "error-code", reason: `HTTP status is 200 with error "invalid_grant"`,
+		},
+		{
+			name: "HTML 400 is a format failure", matcher: beError(InvalidGrant),
+			actual:   answer(400, hdr("Content-Type", "text/html"), "<html><body>Bad Request</body></html>"),
+			category: "format", reason: `not a JSON object (HTTP 400, Content-Type "text/html")`,
+		},
+		{
+			name: "empty 400 is a format failure", matcher: beError(InvalidGrant),
+			actual:   answer(400, hdr(), ""),
+			category: "format", reason: "RFC 6749 §5.2 requires application/json",
+		},
+		{
+			name: "wrong error code", matcher: beError(InvalidGrant),
+			actual:   answer(400, jsonCT, errBody(InvalidRequest)),
+			category: "error-code", reason: `error is "invalid_request"; want "invalid_grant"`,
+		},
+		{
+			name: "one of several accepted codes", matcher: beError(InvalidGrant, InvalidRequest),
+			actual: answer(400, jsonCT, errBody(InvalidRequest)),
+		},
+		{
+			name: "none of several accepted codes", matcher: beError(InvalidGrant, InvalidRequest),
+			actual:   answer(400, jsonCT, errBody(UnauthorizedClient)),
+			category: "error-code", reason: `want one of ["invalid_grant" "invalid_request"]`,
+		},
+		{
+			name: "no accepted codes means any code", matcher: beError(),
+			actual: answer(400, jsonCT, errBody(UnsupportedGrantType)),
+		},
+		{
+			name: "no accepted codes still requires an error", matcher: beError(),
+			actual:   answer(400, jsonCT, `{"message":"nope"}`),
+			category: "format", reason: `no "error" string`,
+		},
+		{
+			name: "error that is not a string", matcher: beError(InvalidGrant),
+			actual:   answer(400, jsonCT, `{"error":400}`),
+			category: "format", reason: `no "error" string (HTTP 400)`,
+		},
+		{
+			name: "401 for invalid_client is allowed", matcher: beError(InvalidClient),
+			actual: answer(401, hdr("Content-Type", "application/json", "WWW-Authenticate", `Basic realm="id"`), errBody(InvalidClient)),
+		},
+		{
+			name: "400 for invalid_client is allowed", matcher: beError(InvalidClient),
+			actual: answer(400, jsonCT, errBody(InvalidClient)),
+		},
+		{
+			name: "403 for invalid_client", matcher: beError(InvalidClient),
+			actual:   answer(403, jsonCT, errBody(InvalidClient)),
+			category: "error-code", reason: "HTTP status is 403; RFC 6749 §5.2 allows 400 or 401 for invalid_client",
+		},
+		{
+			name: "401 for invalid_grant", matcher: beError(InvalidGrant),
+			actual:   answer(401, jsonCT, errBody(InvalidGrant)),
+			category: "error-code", reason: "HTTP status is 401; RFC 6749 §5.2 requires 400 for invalid_grant",
+		},
+		{
+			name: "500 with a JSON error", matcher: beError(InvalidGrant),
+			actual:   answer(500, jsonCT, errBody(InvalidGrant)),
+			category: "error-code", reason: "HTTP status is 500",
+		},
+		{
+			name: "WithStatus met", matcher: func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401) },
+			actual: answer(401, jsonCT, errBody(InvalidClient)),
+		},
+		{
+			name: "WithStatus not met", matcher: func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401) },
+			actual:   answer(400, jsonCT, errBody(InvalidClient)),
+			category: "error-code", reason: "HTTP status is 400, want 401",
+		},
+		{
+			name: "WithStatus allows a status the default would not", matcher: func() types.GomegaMatcher { return BeError(InvalidRequest).WithStatus(405) },
+			actual: answer(405, jsonCT, errBody(InvalidRequest)),
+		},
+		{
+			name:    "WithChallenge met",
+			matcher: func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
+			actual:  answer(401, hdr("Content-Type", "application/json", "WWW-Authenticate", `Basic realm="id.example"`), errBody(InvalidClient)),
+		},
+		{
+			name:    "WithChallenge: scheme is case-insensitive and may stand alone",
+			matcher: func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
+			actual:  answer(401, hdr("Content-Type", "application/json", "WWW-Authenticate", "basic"), errBody(InvalidClient)),
+		},
+		{
+			name:    "WithChallenge: one of several header fields",
+			matcher: func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
+			actual: answer(401, hdr("Content-Type", "application/json", "WWW-Authenticate", `Bearer realm="id"`,
+				"WWW-Authenticate", `Basic realm="id"`), errBody(InvalidClient)),
+		},
+		{
+			name:    "WithChallenge: one of several challenges in one field (RFC 9110 §11.6.1)",
+			matcher: func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
+			actual: answer(401, hdr("Content-Type", "application/json",
+				"WWW-Authenticate", `Bearer realm="a, Basic b", error="invalid_token", Basic realm="id", charset="UTF-8"`), errBody(InvalidClient)),
+		},
+		{
+			name:    "WithChallenge: a scheme named only inside a quoted string does not count",
+			matcher: func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
+			actual: answer(401, hdr("Content-Type", "application/json",
+				"WWW-Authenticate", `Bearer realm="x, Basic y"`), errBody(InvalidClient)),
+			category: "format", reason: "requires the Basic scheme the client used",
+		},
+		{
+			name:     "WithChallenge: header missing",
+			matcher:  func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
+			actual:   answer(401, jsonCT, errBody(InvalidClient)),
+			category: "format", reason: "401 without WWW-Authenticate; RFC 6749 §5.2 requires a Basic challenge",
+		},
+		{
+			name:     "WithChallenge: other scheme",
+			matcher:  func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
+			actual:   answer(401, hdr("Content-Type", "application/json", "WWW-Authenticate", `Bearer realm="id"`), errBody(InvalidClient)),
+			category: "format", reason: `WWW-Authenticate is "Bearer realm=\"id\""`,
+		},
+		{
+			name:     "WithChallenge: a 400 is a status failure first",
+			matcher:  func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
+			actual:   answer(400, jsonCT, errBody(InvalidClient)),
+			category: "error-code", reason: "want 401",
+		},
+		{
+			name: "text/plain with a JSON body", matcher: beError(InvalidGrant),
+			actual:   answer(400, hdr("Content-Type", "text/plain"), errBody(InvalidGrant)),
+			category: "format", reason: `Content-Type is "text/plain"; RFC 6749 §5.2 requires application/json`,
+		},
+		{
+			name: "JSON body without Content-Type", matcher: beError(InvalidGrant),
+			actual:   answer(400, hdr(), errBody(InvalidGrant)),
+			category: "format", reason: `Content-Type is ""`,
+		},
+		{
+			name: "application/json with parameters", matcher: beError(InvalidGrant),
+			actual: answer(400, hdr("Content-Type", "application/json; charset=UTF-8"), errBody(InvalidGrant)),
+		},
+		{
+			name: "error with a double quote", matcher: beError(),
+			actual:   answer(400, jsonCT, `{"error":"invalid\"grant"}`),
+			category: "format", reason: `error "invalid\"grant" contains '"'`,
+		},
+		{
+			name: "error with a backslash", matcher: beError(),
+			actual:   answer(400, jsonCT, `{"error":"invalid\\grant"}`),
+			category: "format", reason: `contains '\\'`,
+		},
+		{
+			name: "error with a non-ASCII letter", matcher: beError(),
+			actual:   answer(400, jsonCT, `{"error":"invalid_grànt"}`),
+			category: "format", reason: "'à'",
+		},
+		{
+			name: "error with a space is within the set", matcher: beError(),
+			actual: answer(400, jsonCT, `{"error":"invalid grant"}`),
+		},
+		{
+			name: "CR/LF in error_description passes with a warning", matcher: beError(InvalidGrant),
+			actual:  answer(400, jsonCT, `{"error":"invalid_grant","error_description":"line one\r\nline two"}`),
+			warning: "error_description contains CR, LF or TAB",
+		},
+		{
+			name: "TAB in error_description passes with a warning", matcher: beError(InvalidGrant),
+			actual:  answer(400, jsonCT, `{"error":"invalid_grant","error_description":"a\tb"}`),
+			warning: "CR, LF or TAB",
+		},
+		{
+			name: "non-ASCII in error_description", matcher: beError(InvalidGrant),
+			actual:   answer(400, jsonCT, `{"error":"invalid_grant","error_description":"code expiré"}`),
+			category: "format", reason: "error_description contains 'é'",
+		},
+		{
+			name: "double quote in error_description", matcher: beError(InvalidGrant),
+			actual:   answer(400, jsonCT, `{"error":"invalid_grant","error_description":"code \"x\" unknown"}`),
+			category: "format", reason: "error_description contains '\"'",
+		},
+		{
+			name: "error_description null is not a character problem", matcher: beError(InvalidGrant),
+			actual: answer(400, jsonCT, `{"error":"invalid_grant","error_description":null}`),
+		},
+		{
+			name: "error_uri with a space", matcher: beError(InvalidGrant),
+			actual:   answer(400, jsonCT, `{"error":"invalid_grant","error_uri":"https://id.example/errors/invalid grant"}`),
+			category: "format", reason: "error_uri contains ' '",
+		},
+		{
+			name: "valid error_uri", matcher: beError(InvalidGrant),
+			actual: answer(400, jsonCT, `{"error":"invalid_grant","error_uri":"https://id.example/errors#invalid_grant"}`),
+		},
+		{
+			name: "tokens inside an error body", matcher: beError(InvalidGrant),
+			actual:   answer(400, jsonCT, `{"error":"invalid_grant","access_token":"`+accessToken+`","refresh_token":"`+refreshToken+`"}`),
+			category: "format", reason: "the error response carries access_token, refresh_token",
+		},
+	})
+}
+
+func TestMatchersRejectOtherTypes(t *testing.T) {
+	cases := []struct {
+		name    string
+		matcher types.GomegaMatcher
+		actual  any
+	}{
+		{"BeError with a string", BeError(), "400"},
+		{"BeError with a nil response", BeError(), (*token.Response)(nil)},
+		{"BeTokenResponse with an int", BeTokenResponse(false), 200},
+		{"HaveNoStore with nil", HaveNoStore(), nil},
+		{"BeRefusedAccessToken with a string", BeRefusedAccessToken(), "x"},
+		{"BeInactiveIntrospection with a map", BeInactiveIntrospection(), map[string]any{}},
+		{"SucceedExactlyOnce with one response", SucceedExactlyOnce(), answer(200, jsonCT, `{}`)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if ok, err := tc.matcher.Match(tc.actual); ok || err == nil {
+				t.Errorf("Match(%T) = %v, %v; want an error", tc.actual, ok, err)
+			}
+		})
+	}
+}
+
+func TestBeTokenResponse(t *testing.T) {
+	full := `{"access_token":"` + accessToken + `","token_type":"Bearer","refresh_token":"` + refreshToken + `","id_token":"eyJ.eyJ.sig"}`
+	runMatchCases(t, []matchCase{
+		{
+			name: "complete response", matcher: func() types.GomegaMatcher { return BeTokenResponse(true) },
+			actual: answer(200, jsonCT, full),
+		},
+		{
+			name: "token_type in lower case", matcher: func() types.GomegaMatcher { return BeTokenResponse(false) },
+			actual: answer(200, jsonCT, `{"access_token":"`+accessToken+`","token_type":"bearer"}`),
+		},
+		{
+			name: "error answer", matcher: func() types.GomegaMatcher { return BeTokenResponse(false) },
+			actual:   answer(400, jsonCT, errBody(InvalidGrant)),
+			category: "error-code", reason: `HTTP status is 400, want 200 for a valid request (error "invalid_grant")`,
+		},
+		{
+			name: "not JSON", matcher: func() types.GomegaMatcher { return BeTokenResponse(false) },
+			actual:   answer(200, hdr("Content-Type", "text/html"), "<html>welcome</html>"),
+			category: "error-code", reason: `not a JSON object (Content-Type "text/html")`,
+		},
+		{
+			name: "no access_token", matcher: func() types.GomegaMatcher { return BeTokenResponse(false) },
+			actual:   answer(200, jsonCT, `{"token_type":"Bearer"}`),
+			category: "error-code", reason: "no access_token",
+		},
+		{
+			name: "other token_type", matcher: func() types.GomegaMatcher { return BeTokenResponse(false) },
+			actual:   answer(200, jsonCT, `{"access_token":"`+accessToken+`","token_type":"mac"}`),
+			category: "error-code", reason: `token_type is "mac", want Bearer`,
+		},
+		{
+			name: "id_token missing for scope openid", matcher: func() types.GomegaMatcher { return BeTokenResponse(true) },
+			actual:   answer(200, jsonCT, `{"access_token":"`+accessToken+`","token_type":"Bearer"}`),
+			category: "error-code", reason: "no id_token although scope openid was requested",
+		},
+		{
+			name: "id_token not needed without openid", matcher: func() types.GomegaMatcher { return BeTokenResponse(false) },
+			actual: answer(200, jsonCT, `{"access_token":"`+accessToken+`","token_type":"Bearer"}`),
+		},
+	})
+}
+
+func TestHaveNoStore(t *testing.T) {
+	body := `{"access_token":"` + accessToken + `","token_type":"Bearer"}`
+	noStore := func() types.GomegaMatcher { return HaveNoStore() }
+	runMatchCases(t, []matchCase{
+		{
+			name: "no-store and Pragma", matcher: noStore,
+			actual: answer(200, hdr("Content-Type", "application/json", "Cache-Control", "no-store", "Pragma", "no-cache"), body),
+		},
+		{
+			name: "no-store among other directives", matcher: noStore,
+			actual: answer(200, hdr("Content-Type", "application/json", "Cache-Control", "private, No-Store, max-age=0", "Pragma", "no-cache"), body),
+		},
+		{
+			name: "no-store in a second header field", matcher: noStore,
+			actual: answer(200, hdr("Cache-Control", "private", "Cache-Control", "no-store", "Pragma", "no-cache"), body),
+		},
+		{
+			name: "Pragma missing is a warning", matcher: noStore,
+			actual:  answer(200, hdr("Content-Type", "application/json", "Cache-Control", "no-store"), body),
+			warning: "Pragma: no-cache is missing",
+		},
+		{
+			name: "no Cache-Control", matcher: noStore,
+			actual:   answer(200, hdr("Content-Type", "application/json", "Pragma", "no-cache"), body),
+			category: "format", reason: `Cache-Control is ""; RFC 6749 §5.1 requires no-store`,
+		},
+		{
+			name: "no-cache is not no-store", matcher: noStore,
+			actual:   answer(200, hdr("Content-Type", "application/json", "Cache-Control", "no-cache", "Pragma", "no-cache"), body),
+			category: "format", reason: `Cache-Control is "no-cache"`,
+		},
+		{
+			name: "a directive merely containing no-store", matcher: noStore,
+			actual:   answer(200, hdr("Cache-Control", "x-no-store-please", "Pragma", "no-cache"), body),
+			category: "format", reason: "requires no-store",
+		},
+	})
+}
+
+func TestBeRefusedAccessToken(t *testing.T) {
+	refused := func() types.GomegaMatcher { return BeRefusedAccessToken() }
+	runMatchCases(t, []matchCase{
+		{
+			name: "401 invalid_token", matcher: refused,
+			actual: answer(401, hdr("WWW-Authenticate", `Bearer error="invalid_token"`), ""),
+		},
+		{
+			name: "403", matcher: refused,
+			actual: answer(403, hdr(), ""),
+		},
+		{
+			name: "200 userinfo: the token still works", matcher: refused,
+			actual:   answer(200, jsonCT, `{"sub":"alice"}`),
+			category: "security", reason: "the access token still works (HTTP 200)",
+		},
+	})
+}
+
+func TestBeInactiveIntrospection(t *testing.T) {
+	inactive := func() types.GomegaMatcher { return BeInactiveIntrospection() }
+	runMatchCases(t, []matchCase{
+		{
+			name: "active false", matcher: inactive,
+			actual: answer(200, jsonCT, `{"active":false}`),
+		},
+		{
+			name: "active true", matcher: inactive,
+			actual:   answer(200, jsonCT, `{"active":true,"sub":"alice"}`),
+			category: "security", reason: "still active",
+		},
+		{
+			name: "active missing counts as inactive", matcher: inactive,
+			actual: answer(200, jsonCT, `{}`),
+		},
+		{
+			name: "active as a string is not true", matcher: inactive,
+			actual: answer(200, jsonCT, `{"active":"true"}`),
+		},
+		{
+			name: "401 without JSON", matcher: inactive,
+			actual:   answer(401, hdr(), ""),
+			category: "format", reason: "introspection answered HTTP 401 without a JSON object",
+		},
+		{
+			name: "200 HTML", matcher: inactive,
+			actual:   answer(200, hdr("Content-Type", "text/html"), "<html></html>"),
+			category: "format", reason: "HTTP 200 without a JSON object",
+		},
+	})
+}
+
+func TestSucceedExactlyOnce(t *testing.T) {
+	ok := func() *token.Response {
+		return answer(200, jsonCT, `{"access_token":"`+accessToken+`","token_type":"Bearer"}`)
+	}
+	rejected := func() *token.Response { return answer(400, jsonCT, errBody(InvalidGrant)) }
+	once := func() types.GomegaMatcher { return SucceedExactlyOnce() }
+	runMatchCases(t, []matchCase{
+		{
+			name: "one of four", matcher: once,
+			actual: []*token.Response{rejected(), ok(), rejected(), rejected()},
+		},
+		{
+			name: "two of four", matcher: once,
+			actual:   []*token.Response{ok(), rejected(), ok(), rejected()},
+			category: "security", reason: "2 of 4 parallel redemptions of one code issued tokens",
+		},
+		{
+			name: "all", matcher: once,
+			actual:   []*token.Response{ok(), ok(), ok()},
+			category: "security", reason: "3 of 3",
+		},
+		{
+			name: "none", matcher: once,
+			actual:   []*token.Response{rejected(), rejected()},
+			category: "error-code", reason: "none of 2 parallel redemptions of a valid code succeeded",
+		},
+		{
+			name: "no responses", matcher: once,
+			actual:   []*token.Response{},
+			category: "error-code", reason: "none of 0",
+		},
+	})
+}
+
+func TestNegatedMessages(t *testing.T) {
+	r := answer(400, jsonCT, errBody(InvalidGrant))
+	for _, m := range []types.GomegaMatcher{BeError(), BeTokenResponse(false), HaveNoStore(), BeRefusedAccessToken()} {
+		msg := m.NegatedFailureMessage(r)
+		if !strings.HasPrefix(msg, "[") || !strings.Contains(msg, "→ POST https://id.example/token") {
+			t.Errorf("%T negated message:\n%s", m, msg)
+		}
+		for _, raw := range rawSecrets {
+			if strings.Contains(msg, raw) {
+				t.Errorf("%T negated message shows %q", m, raw)
+			}
+		}
+	}
+}
