@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
-	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega"
 
 	"github.com/grantcheck/grantcheck/harness/authorize"
 	"github.com/grantcheck/grantcheck/harness/catalog"
@@ -160,7 +160,7 @@ func (r *Run) ExpectRejected(resp *token.Response, tune ...func(*oauth.ErrorMatc
 	for _, t := range tune {
 		t(m)
 	}
-	ExpectWithOffset(1, resp).To(m)
+	gomega.ExpectWithOffset(1, resp).To(m)
 }
 
 func (r *Run) variant() string {

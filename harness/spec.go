@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/gomega"
@@ -93,7 +95,7 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 		ginkgo.AddReportEntry(verdict.EntryVerdict, v, ginkgo.ReportEntryVisibilityNever)
 		ginkgo.Fail("ERROR: " + v.Reason)
 	}
-	runCtx, cancel := context.WithTimeout(ctx, p.Config.Timeouts.Scenario.D())
+	runCtx, cancel := context.WithTimeout(ctx, scenarioTimeout(p, e))
 	defer cancel()
 	r := newRun(runCtx, p, e)
 	defer func() {
@@ -171,4 +173,14 @@ func classify(e catalog.Entry, failure error, warnings []string) verdict.Verdict
 		v.Result, v.Category = verdict.Fail, verdict.Category(tag)
 	}
 	return v
+}
+
+// scenarioTimeout is timeouts.scenario, plus the code lifetime for a scenario that must wait it
+// out: a provider with ten-minute codes should not need a ten-minute scenario budget everywhere.
+func scenarioTimeout(p *Provider, e catalog.Entry) time.Duration {
+	d := p.Config.Timeouts.Scenario.D()
+	if slices.Contains(e.Scenario.Needs, catalog.CodeTTL) {
+		d += p.Config.Provider.CodeTTL.D() + p.Config.Provider.ExpiryMargin.D()
+	}
+	return d
 }

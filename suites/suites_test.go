@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 	"github.com/onsi/ginkgo/v2/types"
+	. "github.com/onsi/gomega"
 
 	"github.com/grantcheck/grantcheck/harness"
 	"github.com/grantcheck/grantcheck/reports"

@@ -4,6 +4,7 @@ package config
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -105,7 +106,7 @@ func (c *Client) Allows(grantType string) bool { return slices.Contains(c.GrantT
 type Login struct {
 	// Driver: only "form" is implemented.
 	Driver   string `yaml:"driver"`
-	Username string `yaml:"username" secret:"true"`
+	Username string `yaml:"username"`
 	Password string `yaml:"password" secret:"true"`
 	// Steps are tried on every page, first match wins, until the redirect to the redirect URI.
 	Steps []Step `yaml:"steps"`
@@ -148,20 +149,38 @@ func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(),
 // Source names where the configuration came from.
 func (c *Config) Source() string { return c.source }
 
-// Secrets are the secret values of the configuration, for redaction.
+// Secrets are the values of every field tagged secret:"true", for redaction: a new secret field
+// is hidden by tagging it, not by remembering to list it here.
 func (c *Config) Secrets() []string {
 	var out []string
-	add := func(s string) {
-		if strings.TrimSpace(s) != "" {
-			out = append(out, s)
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer:
+			if !v.IsNil() {
+				walk(v.Elem())
+			}
+		case reflect.Struct:
+			for i := 0; i < v.NumField(); i++ {
+				f := v.Type().Field(i)
+				if !f.IsExported() {
+					continue
+				}
+				if f.Tag.Get("secret") == "true" && f.Type.Kind() == reflect.String {
+					if s := v.Field(i).String(); strings.TrimSpace(s) != "" {
+						out = append(out, s)
+					}
+					continue
+				}
+				walk(v.Field(i))
+			}
+		case reflect.Slice:
+			for i := 0; i < v.Len(); i++ {
+				walk(v.Index(i))
+			}
 		}
 	}
-	for _, r := range []Role{Primary, Secondary, Public, Restricted} {
-		if cl := c.Clients.Get(r); cl != nil {
-			add(cl.ClientSecret)
-		}
-	}
-	add(c.Login.Password)
+	walk(reflect.ValueOf(c))
 	return out
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -211,7 +212,8 @@ func suggest(key string, fields map[string]reflect.StructField) string {
 	if best != "" {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
-	return ""
+	slices.Sort(known)
+	return " (known keys: " + strings.Join(known, ", ") + ")"
 }
 
 func distance(a, b string) int {
