@@ -97,23 +97,22 @@ func TestLoginMismatchIsNamed(t *testing.T) {
 	if err := os.WriteFile(path, []byte(broken), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	run, dir := runChild(t, "--config", path, "--label-filter", "family:code-reuse || family:baseline")
-	out, err := os.ReadFile(filepath.Join(dir, "stdout.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := runChild(t, "--config", path, "--label-filter", "family:code-reuse || family:baseline")
 	for _, w := range []string{"no login.steps entry matches page", "/login", "form#login"} {
-		if !strings.Contains(string(out), w) {
-			t.Errorf("output does not mention %q:\n%s", w, out)
+		if !strings.Contains(c.output, w) {
+			t.Errorf("output does not mention %q:\n%s", w, c.output)
 		}
 	}
-	for _, r := range run.Results {
+	if c.exit != exitNotConformant {
+		t.Errorf("exit %d, want %d", c.exit, exitNotConformant)
+	}
+	for _, r := range c.run.Results {
 		// baseline-exchange too: its own login fails, which is the harness's problem, not the provider's.
 		if r.Verdict.String() != "ERROR" {
 			t.Errorf("%s: %s, want ERROR", r.ID, r.Verdict)
 		}
 	}
-	if len(run.Results) == 0 {
+	if len(c.run.Results) == 0 {
 		t.Error("no results")
 	}
 }

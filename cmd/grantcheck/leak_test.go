@@ -43,7 +43,7 @@ func TestNoSecretsInReports(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	_, dir := runChild(t, "--config", cfgPath)
+	dir := runChild(t, "--config", cfgPath).dir
 
 	mu.Lock()
 	secrets := cfg.Secrets()

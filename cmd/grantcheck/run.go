@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/grantcheck/grantcheck/fixtures/reference"
@@ -29,6 +30,7 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	strict := fs.Bool("strict", false, "SHOULD-level findings FAIL instead of WARN")
 	verbose := fs.Bool("v", false, "verbose Ginkgo output (every spec, with transcripts)")
 	seed := fs.Int64("seed", 0, "random order seed (0: from the clock; printed for reproduction)")
+	baselinePath := fs.String("baseline", "", "expected verdicts (the format of fixtures/providers/*/expected.yaml): exit 0 when the run matches them, 1 on any difference")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage, err
 	}
@@ -36,6 +38,14 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, fmt.Errorf("run takes no arguments, got %q", fs.Args())
 	}
 
+	var baseline *reports.Baseline
+	if *baselinePath != "" {
+		b, err := reports.LoadBaseline(*baselinePath)
+		if err != nil {
+			return exitUsage, err
+		}
+		baseline = &b
+	}
 	var cfg *config.Config
 	var err error
 	if *configPath != "" {
@@ -102,6 +112,15 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, fmt.Errorf("write reports: %w", err)
 	}
 	fmt.Fprintf(stdout, "seed %d, %s; reports: %s\n", *seed, time.Since(started).Round(10*time.Millisecond), dirList(dir, paths))
+	if baseline != nil {
+		diff := baseline.Compare(run)
+		if len(diff) > 0 {
+			fmt.Fprintf(stdout, "grantcheck: %d differences from the baseline %s:\n  %s\n", len(diff), *baselinePath, strings.Join(diff, "\n  "))
+			return exitNotConformant, nil
+		}
+		fmt.Fprintf(stdout, "grantcheck: every verdict matches the baseline %s\n", *baselinePath)
+		return exitConformant, nil
+	}
 	if run.Outcome != reports.Conformant {
 		return exitNotConformant, nil
 	}

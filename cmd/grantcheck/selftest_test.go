@@ -36,8 +36,16 @@ func TestMain(m *testing.M) {
 // selfTestTTL keeps each run short; the expiry wait overlaps the rest of the run.
 const selfTestTTL = "2s"
 
-// runChild runs `grantcheck ARGS` and returns its report model.
-func runChild(t *testing.T, args ...string) (reports.Run, string) {
+// child is what one `grantcheck run` left behind.
+type child struct {
+	run    reports.Run
+	dir    string // the reports folder
+	output string // stdout and stderr
+	exit   int
+}
+
+// runChild runs `grantcheck run ARGS` in a child process and reads its report model.
+func runChild(t *testing.T, args ...string) child {
 	t.Helper()
 	dir := t.TempDir()
 	args = append(args, "--reports", dir)
@@ -65,7 +73,7 @@ func runChild(t *testing.T, args ...string) (reports.Run, string) {
 	if err := os.WriteFile(filepath.Join(dir, "stdout.txt"), out.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return run, dir
+	return child{run: run, dir: dir, output: out.String(), exit: cmd.ProcessState.ExitCode()}
 }
 
 // mismatches compares every catalogue entry's verdict with the expectation (PASS unless listed).
@@ -132,8 +140,8 @@ func TestSelfTest(t *testing.T) {
 	t.Run("runs", func(t *testing.T) {
 		t.Run("clean", func(t *testing.T) {
 			t.Parallel()
-			run, _ := runChild(t, "--code-ttl", selfTestTTL)
-			if diff := mismatches(run, nil); len(diff) > 0 {
+			c := runChild(t, "--code-ttl", selfTestTTL)
+			if diff := mismatches(c.run, nil); len(diff) > 0 {
 				t.Errorf("the clean reference provider must pass every scenario:\n  %s", strings.Join(diff, "\n  "))
 			}
 		})
@@ -143,8 +151,8 @@ func TestSelfTest(t *testing.T) {
 				if len(f.Breaks) == 0 {
 					t.Fatalf("fault %s declares no scenario it breaks", f.Name)
 				}
-				run, _ := runChild(t, "--code-ttl", selfTestTTL, "--fault", f.Name)
-				if diff := mismatches(run, f.Breaks); len(diff) > 0 {
+				c := runChild(t, "--code-ttl", selfTestTTL, "--fault", f.Name)
+				if diff := mismatches(c.run, f.Breaks); len(diff) > 0 {
 					t.Errorf("fault %s (%s):\n  %s", f.Name, f.Description, strings.Join(diff, "\n  "))
 					return
 				}
