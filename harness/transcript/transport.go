@@ -37,10 +37,10 @@ func (r Record) String() string {
 	}
 	fmt.Fprintf(&b, "→ %s %s\n%s", r.Method, r.URL, indent(r.Request))
 	if r.Err != "" {
-		fmt.Fprintf(&b, "← error after %s: %s\n", r.Duration.Round(time.Millisecond), r.Err)
+		fmt.Fprintf(&b, "← error after %s: %s\n", r.Duration.Round(10*time.Microsecond), r.Err)
 		return b.String()
 	}
-	fmt.Fprintf(&b, "← %s (%s)\n%s", r.Status, r.Duration.Round(time.Millisecond), indent(r.Response))
+	fmt.Fprintf(&b, "← %s (%s)\n%s", r.Status, r.Duration.Round(10*time.Microsecond), indent(r.Response))
 	return b.String()
 }
 

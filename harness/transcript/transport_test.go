@@ -238,7 +238,7 @@ func TestRecordString(t *testing.T) {
 			name: "exchange with step, request and response",
 			rec: Record{Step: "s", Method: "POST", URL: "u", Request: "A: b\n\nbody", Status: "400 Bad Request",
 				Response: "C: d\n\n{}", Duration: 1500 * time.Microsecond},
-			want: "# s\n→ POST u\n  A: b\n  \n  body\n← 400 Bad Request (2ms)\n  C: d\n  \n  {}\n",
+			want: "# s\n→ POST u\n  A: b\n  \n  body\n← 400 Bad Request (1.5ms)\n  C: d\n  \n  {}\n",
 		},
 		{
 			name: "error",
