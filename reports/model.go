@@ -71,19 +71,10 @@ type Result struct {
 	Title      string          `json:"title"`
 	Family     string          `json:"family"`
 	Level      catalog.Level   `json:"level"`
-	Refs       []catalog.Ref   `json:"refs"`
+	Refs       catalog.Refs    `json:"refs"`
 	Verdict    verdict.Verdict `json:"verdict"`
 	Duration   time.Duration   `json:"duration_ns"`
 	Transcript string          `json:"transcript,omitempty"`
-}
-
-// RefString joins the references for display.
-func (r Result) RefString() string {
-	parts := make([]string, len(r.Refs))
-	for i, ref := range r.Refs {
-		parts[i] = ref.String()
-	}
-	return strings.Join(parts, ", ")
 }
 
 // NeedsAttention is true for what a reader must look at: FAIL, WARN, ERROR, or a PASS with warnings.

@@ -115,8 +115,8 @@ func TestFromGinkgoTakesMetadataFromCatalogue(t *testing.T) {
 	run := sampleRun()
 	port := run.Results[4]
 	if port.Title != "redirect_uri at the token endpoint must equal the one sent to the authorization endpoint: an explicit other port" ||
-		port.Family != "redirect-uri" || port.Level != "MUST" || port.RefString() != "RFC 6749 §4.1.3, RFC 9700 §2.1" {
-		t.Errorf("metadata = %q %q %q %q", port.Title, port.Family, port.Level, port.RefString())
+		port.Family != "redirect-uri" || port.Level != "MUST" || port.Refs.String() != "RFC 6749 §4.1.3, RFC 9700 §2.1" {
+		t.Errorf("metadata = %q %q %q %q", port.Title, port.Family, port.Level, port.Refs.String())
 	}
 	if port.Transcript != scriptTranscript || port.Duration != 250*time.Millisecond {
 		t.Errorf("transcript %q, duration %v", port.Transcript, port.Duration)

@@ -17,7 +17,7 @@ func WriteSummary(w io.Writer, run Run) error {
 	}
 	var b strings.Builder
 	for _, res := range run.Results {
-		detail := res.RefString()
+		detail := res.Refs.String()
 		if res.Verdict.Result != verdict.Pass {
 			detail = summaryReason(res)
 		}

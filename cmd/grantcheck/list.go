@@ -35,13 +35,13 @@ func listCmd(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "| ID | Level | References | What the suite checks | Passes when |")
 		fmt.Fprintln(stdout, "|---|---|---|---|---|")
 		for _, e := range catalog.Entries() {
-			fmt.Fprintf(stdout, "| `%s` | %s | %s | %s | %s |\n", e.ID, e.Scenario.Level, e.Scenario.RefString(), e.Title(), passesWhen(e))
+			fmt.Fprintf(stdout, "| `%s` | %s | %s | %s | %s |\n", e.ID, e.Scenario.Level, e.Scenario.Refs, e.Title(), passesWhen(e))
 		}
 		return nil
 	case "text":
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 		for _, e := range catalog.Entries() {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", e.ID, e.Scenario.Level, e.Scenario.RefString())
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", e.ID, e.Scenario.Level, e.Scenario.Refs)
 		}
 		return tw.Flush()
 	}

@@ -37,6 +37,18 @@ type Ref struct {
 
 func (r Ref) String() string { return r.Doc + " §" + r.Section }
 
+// Refs are a scenario's references, in the order they are cited.
+type Refs []Ref
+
+// String joins the references for display: "RFC 6749 §4.1.2, OpenID Connect Core 1.0 §3.1.3.2".
+func (rs Refs) String() string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = r.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
 func RFC6749(section string) Ref    { return Ref{"RFC 6749", section} }
 func RFC7636(section string) Ref    { return Ref{"RFC 7636", section} }
 func RFC9700(section string) Ref    { return Ref{"RFC 9700", section} }
@@ -102,20 +114,11 @@ type Scenario struct {
 	Family   string    `json:"family"`
 	Title    string    `json:"title"`
 	Level    Level     `json:"level"`
-	Refs     []Ref     `json:"refs"`
+	Refs     Refs      `json:"refs"`
 	Needs    []Need    `json:"needs,omitempty"`
 	Expect   Expect    `json:"expect"`
 	Note     string    `json:"note,omitempty"`
 	Variants []Variant `json:"variants,omitempty"`
-}
-
-// RefString joins the references for display.
-func (s Scenario) RefString() string {
-	parts := make([]string, len(s.Refs))
-	for i, r := range s.Refs {
-		parts[i] = r.String()
-	}
-	return strings.Join(parts, ", ")
 }
 
 // VariantID is the stable ID of one variant.
