@@ -129,7 +129,7 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 
 func dirList(dir string, paths []string) string {
 	rel, err := filepath.Rel(mustWd(), dir)
-	if err != nil {
+	if err != nil || strings.HasPrefix(rel, "..") {
 		rel = dir
 	}
 	return fmt.Sprintf("%s/ (%d files + Ginkgo's ginkgo.json, ginkgo-junit.xml)", rel, len(paths))
