@@ -153,10 +153,17 @@ func skip(e catalog.Entry, why string) {
 }
 
 // classify turns the first failure into the verdict: its tag gives the category; a broken SHOULD
-// is WARN unless strict.
+// is WARN unless strict. Without a failure, a SHOULD-level detail the matchers noted (CR/LF in
+// error_description, Pragma missing) makes the result WARN too, so it is seen, not buried in a PASS.
 func classify(e catalog.Entry, failure error, warnings []string) verdict.Verdict {
 	v := verdict.Verdict{ID: e.ID, Result: verdict.Pass, Warnings: warnings}
 	if failure == nil {
+		if len(warnings) > 0 {
+			v.Result, v.Reason = verdict.Warn, strings.Join(warnings, "; ")
+			if strict {
+				v.Result, v.Category = verdict.Fail, verdict.Format
+			}
+		}
 		return v
 	}
 	msg := failure.Error()

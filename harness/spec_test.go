@@ -19,7 +19,8 @@ func TestClassify(t *testing.T) {
 		want    string
 		reason  string
 	}{
-		{"no failure", must, nil, false, "PASS", ""},
+		{"a noted warning", must, nil, false, "WARN", "w"},
+		{"a noted warning, strict", must, nil, true, "FAIL:format", "w"},
 		{"security", must, errors.New("[security] tokens issued"), false, "FAIL:security", "tokens issued"},
 		{"error-code", must, errors.New("[error-code] error is x"), false, "FAIL:error-code", "error is x"},
 		{"format", must, errors.New("[format] not JSON"), false, "FAIL:format", "not JSON"},
@@ -49,5 +50,12 @@ func TestLabelsAreValidGinkgoLabels(t *testing.T) {
 				t.Errorf("%s: label %q has a character Ginkgo labels may not hold", e.ID, l)
 			}
 		}
+	}
+}
+
+func TestClassifyCleanPass(t *testing.T) {
+	e := catalog.Entry{ID: catalog.CodeReuse.ID, Scenario: catalog.CodeReuse}
+	if v := classify(e, nil, nil); v.String() != "PASS" || v.Reason != "" {
+		t.Errorf("classify without failure or warning = %s %q, want PASS", v, v.Reason)
 	}
 }
