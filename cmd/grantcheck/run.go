@@ -61,7 +61,7 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		slog.SetDefault(slog.New(slog.DiscardHandler))
 		srv, err := reference.Start(reference.Options{CodeTTL: *codeTTL, Fault: *fault})
 		if err != nil {
-			return exitUsage, fmt.Errorf("start the embedded reference provider: %w", err)
+			return exitUsage, err // names the reference provider already
 		}
 		defer srv.Close()
 		if cfg, err = config.Parse("embedded reference provider", srv.ConfigYAML(), os.LookupEnv); err != nil {
