@@ -28,9 +28,11 @@ selftest:
 node-verdicts:
 	$(GO) test -count=1 -timeout 10m -v ./$(NODE_FIXTURE)/ | grep -v -e '^=== ' || exit 1
 
-## conformance-node: the suite against node-oidc-provider (npm ci on first use); reports in out/node-reports/
+## conformance-node: the suite against node-oidc-provider (npm ci on first use), checked against its
+## expected verdicts; reports in out/node-reports/
 conformance-node: build
-	bash $(NODE_FIXTURE)/run.sh bin/grantcheck run --config $(NODE_FIXTURE)/provider.yaml --reports out/node-reports
+	bash $(NODE_FIXTURE)/run.sh bin/grantcheck run --config $(NODE_FIXTURE)/provider.yaml \
+		--baseline $(NODE_FIXTURE)/expected.yaml --reports out/node-reports
 
 build:
 	$(GO) build -o bin/grantcheck ./cmd/grantcheck
