@@ -55,6 +55,7 @@ func TestNoSecretsInReports(t *testing.T) {
 	if len(secrets) < 100 {
 		t.Fatalf("only %d secret values witnessed; expected hundreds from a full run", len(secrets))
 	}
+	t.Logf("searching the reports for %d secret values the provider witnessed", len(secrets))
 	files, err := filepath.Glob(filepath.Join(dir, "*"))
 	if err != nil || len(files) < 6 {
 		t.Fatalf("expected the reports and the console output in %s, found %v (%v)", dir, files, err)
