@@ -12,30 +12,14 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
-	"github.com/grantcheck/grantcheck/harness/config"
-	"github.com/grantcheck/grantcheck/harness/httpsession"
-	"github.com/grantcheck/grantcheck/harness/transcript"
+	"github.com/grantcheck/grantcheck/harness/httpsession/httpsessiontest"
 )
 
 // client is the harness's recording client, as Connect builds it.
 func client(t *testing.T) *resty.Client {
 	t.Helper()
-	cfg, err := config.Parse("t.yaml", []byte(`provider:
-  issuer: http://127.0.0.1
-clients:
-  public: {client_id: spa, redirect_uris: ["https://spa.example/cb"]}
-timeouts:
-  request: 5s
-`), func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := httpsession.NewBase(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(base.Close)
-	return base.New(transcript.NewLog(transcript.NewRedactor()), false)
+	c, _ := httpsessiontest.Client(t)
+	return c
 }
 
 // provider serves answer(issuer) at the discovery path on 127.0.0.1; issuer is the server's URL

@@ -17,7 +17,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/grantcheck/grantcheck/harness/config"
-	"github.com/grantcheck/grantcheck/harness/httpsession"
+	"github.com/grantcheck/grantcheck/harness/httpsession/httpsessiontest"
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
 
@@ -75,23 +75,7 @@ func newEndpoint(t *testing.T, status int, body string) *endpoint {
 // client is the harness's recording client, built as in production.
 func client(t *testing.T, secrets ...string) (*resty.Client, *transcript.Log) {
 	t.Helper()
-	cfg, err := config.Parse("t.yaml", []byte(`provider:
-  issuer: http://127.0.0.1
-clients:
-  public: {client_id: spa, redirect_uris: ["https://spa.example/cb"]}
-timeouts:
-  request: 5s
-`), func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := httpsession.NewBase(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(base.Close)
-	log := transcript.NewLog(transcript.NewRedactor(secrets...))
-	return base.New(log, false), log
+	return httpsessiontest.Client(t, secrets...)
 }
 
 // decodeBasic reverses RFC 6749 §2.3.1: Base64, then form-urldecode id and secret.
