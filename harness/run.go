@@ -157,6 +157,9 @@ func (r *Run) ExpectRejected(resp *token.Response, tune ...func(*oauth.ErrorMatc
 	if exp.Status != 0 {
 		m.WithStatus(exp.Status)
 	}
+	if r.Entry.Scenario.Level == catalog.SHOULD {
+		m.AsShould()
+	}
 	for _, t := range tune {
 		t(m)
 	}

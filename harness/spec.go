@@ -74,7 +74,9 @@ func needReason(p *Provider, n catalog.Need) string {
 	return ""
 }
 
-var categoryTag = regexp.MustCompile(`^\[(security|error-code|format)\] `)
+// categoryTag is how a failure names its category; " MUST" (oauth.MustTag) marks a finding that
+// breaks a MUST whatever the scenario's level, e.g. a malformed error response in a SHOULD scenario.
+var categoryTag = regexp.MustCompile(`^\[(security|error-code|format)( MUST)?\] `)
 
 func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 	p := Current()
@@ -152,9 +154,11 @@ func skip(e catalog.Entry, why string) {
 	ginkgo.Skip(why)
 }
 
-// classify turns the first failure into the verdict: its tag gives the category; a broken SHOULD
-// is WARN unless strict. Without a failure, a SHOULD-level detail the matchers noted (CR/LF in
-// error_description, Pragma missing) makes the result WARN too, so it is seen, not buried in a PASS.
+// classify turns the first failure into the verdict: its tag gives the category. A broken SHOULD
+// is WARN unless strict; a finding tagged MUST (the form of an error response, RFC 6749 §5.2) is
+// FAIL in every scenario, so a SHOULD scenario never softens a broken MUST. Without a failure, a
+// SHOULD-level detail the matchers noted (CR/LF in error_description, Pragma missing) makes the
+// result WARN too, so it is seen, not buried in a PASS.
 func classify(e catalog.Entry, failure error, warnings []string) verdict.Verdict {
 	v := verdict.Verdict{ID: e.ID, Result: verdict.Pass, Warnings: warnings}
 	if failure == nil {
@@ -167,14 +171,14 @@ func classify(e catalog.Entry, failure error, warnings []string) verdict.Verdict
 		return v
 	}
 	msg := failure.Error()
-	tag := "error-code" // an untagged assertion is a broken requirement of the scenario
+	tag, must := "error-code", false // an untagged assertion is a broken requirement of the scenario
 	if m := categoryTag.FindStringSubmatch(msg); m != nil {
-		tag = m[1]
+		tag, must = m[1], m[2] != ""
 		msg = strings.TrimPrefix(msg, m[0])
 	}
 	v.Reason = msg
 	switch {
-	case e.Scenario.Level == catalog.SHOULD && !strict:
+	case e.Scenario.Level == catalog.SHOULD && !must && !strict:
 		v.Result = verdict.Warn
 	default:
 		v.Result, v.Category = verdict.Fail, verdict.Category(tag)

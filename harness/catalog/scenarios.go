@@ -242,11 +242,14 @@ var (
 			Why: "a provider may refuse the public client before it looks at the code"}}},
 	}
 	CrossClientIDMismatch = Scenario{
-		ID: "cross-client-id-mismatch", Family: FamilyCrossClient, Level: MUST,
+		ID: "cross-client-id-mismatch", Family: FamilyCrossClient, Level: SHOULD,
 		Title: "a body client_id naming another client than the authenticated one is rejected",
-		Refs:  []Ref{RFC6749("3.2.1")},
+		Refs:  []Ref{RFC6749("3.2.1"), RFC6749("4.1.3")},
 		Needs: []Need{PrimaryClient, SecondaryClient},
-		Note:  "the primary client authenticates with Basic; the body's client_id names the secondary client",
+		Note: "the primary client authenticates with Basic; the body's client_id names the secondary client. RFC 6749 §3.2.1 " +
+			"puts no duty on the provider here, so tokens bound to the authenticated client are a warning (the OpenID FAPI " +
+			"profiles require rejection); tokens bound to the client the body names break §4.1.3 (FAIL:security). Whose " +
+			"tokens they are comes from introspection's client_id, else the id_token's azp/aud",
 		Expect: Expect{Error: invalidRequest, Alternatives: []Alternative{
 			{Error: invalidClient, Why: "the client's identity is ambiguous, so authentication fails (RFC 6749 §5.2)"},
 			{Error: invalidGrant, Why: "the code was not issued to the client the body names (RFC 6749 §4.1.3)"}}},

@@ -114,6 +114,36 @@ func beError(codes ...string) func() types.GomegaMatcher {
 func TestBeError(t *testing.T) {
 	runMatchCases(t, []matchCase{
 		{
+			name: "SHOULD: tokens issued is the rule broken, worded as should", matcher: func() types.GomegaMatcher { return BeError().AsShould() },
+			actual:   answer(200, jsonCT, `{"access_token":"`+accessToken+`","token_type":"Bearer"}`),
+			category: "security", reason: "where it should reject the request",
+		},
+		{
+			name: "SHOULD: a 403 refusal breaks the MUST of the form", matcher: func() types.GomegaMatcher { return BeError().AsShould() },
+			actual:   answer(403, jsonCT, errBody(InvalidRequest)),
+			category: "error-code MUST", reason: "HTTP status is 403",
+		},
+		{
+			name: "SHOULD: an empty refusal breaks the MUST of the form", matcher: func() types.GomegaMatcher { return BeError().AsShould() },
+			actual:   answer(400, nil, ``),
+			category: "format MUST", reason: "not a JSON object",
+		},
+		{
+			name: "SHOULD: a code outside §5.2 breaks the MUST of the form", matcher: func() types.GomegaMatcher { return BeError().AsShould() },
+			actual:   answer(400, jsonCT, `{"error":"bad_verifier"}`),
+			category: "error-code MUST", reason: `"bad_verifier", which is not an RFC 6749 §5.2 error code`,
+		},
+		{
+			name: "SHOULD: an unexpected §5.2 code is the rule, a wrong status outranks it", matcher: func() types.GomegaMatcher { return BeError(InvalidRequest).AsShould() },
+			actual:   answer(401, jsonCT, errBody(InvalidGrant)),
+			category: "error-code MUST", reason: `HTTP status is 401; RFC 6749 §5.2 requires 400 for invalid_grant (also: error is "invalid_grant"`,
+		},
+		{
+			name: "SHOULD: an unexpected §5.2 code alone is the rule", matcher: func() types.GomegaMatcher { return BeError(InvalidRequest).AsShould() },
+			actual:   answer(400, jsonCT, errBody(InvalidGrant)),
+			category: "error-code", reason: `error is "invalid_grant"; want "invalid_request"`,
+		},
+		{
 			name: "400 invalid_grant", matcher: beError(InvalidGrant),
 			actual: answer(400, jsonCT, errBody(InvalidGrant)),
 		},
@@ -130,17 +160,17 @@ func TestBeError(t *testing.T) {
 		{
 			name: "200 carrying an error object issued nothing: error-code", matcher: beError(InvalidGrant),
 			actual:   answer(200, jsonCT, errBody(InvalidGrant)),
-			category: "error-code", reason: `HTTP status is 200 with error "invalid_grant"`,
+			category: "error-code MUST", reason: `HTTP status is 200 with error "invalid_grant"`,
 		},
 		{
 			name: "HTML 400 is a format failure", matcher: beError(InvalidGrant),
 			actual:   answer(400, hdr("Content-Type", "text/html"), "<html><body>Bad Request</body></html>"),
-			category: "format", reason: `not a JSON object (HTTP 400, Content-Type "text/html")`,
+			category: "format MUST", reason: `not a JSON object (HTTP 400, Content-Type "text/html")`,
 		},
 		{
 			name: "empty 400 is a format failure", matcher: beError(InvalidGrant),
 			actual:   answer(400, hdr(), ""),
-			category: "format", reason: "RFC 6749 §5.2 requires application/json",
+			category: "format MUST", reason: "RFC 6749 §5.2 requires application/json",
 		},
 		{
 			name: "wrong error code", matcher: beError(InvalidGrant),
@@ -163,12 +193,12 @@ func TestBeError(t *testing.T) {
 		{
 			name: "no accepted codes still requires an error", matcher: beError(),
 			actual:   answer(400, jsonCT, `{"message":"nope"}`),
-			category: "format", reason: `no "error" string`,
+			category: "format MUST", reason: `no "error" string`,
 		},
 		{
 			name: "error that is not a string", matcher: beError(InvalidGrant),
 			actual:   answer(400, jsonCT, `{"error":400}`),
-			category: "format", reason: `no "error" string (HTTP 400)`,
+			category: "format MUST", reason: `no "error" string (HTTP 400)`,
 		},
 		{
 			name: "401 for invalid_client is allowed", matcher: beError(InvalidClient),
@@ -181,17 +211,17 @@ func TestBeError(t *testing.T) {
 		{
 			name: "403 for invalid_client", matcher: beError(InvalidClient),
 			actual:   answer(403, jsonCT, errBody(InvalidClient)),
-			category: "error-code", reason: "HTTP status is 403; RFC 6749 §5.2 allows 400 or 401 for invalid_client",
+			category: "error-code MUST", reason: "HTTP status is 403; RFC 6749 §5.2 allows 400 or 401 for invalid_client",
 		},
 		{
 			name: "401 for invalid_grant", matcher: beError(InvalidGrant),
 			actual:   answer(401, jsonCT, errBody(InvalidGrant)),
-			category: "error-code", reason: "HTTP status is 401; RFC 6749 §5.2 requires 400 for invalid_grant",
+			category: "error-code MUST", reason: "HTTP status is 401; RFC 6749 §5.2 requires 400 for invalid_grant",
 		},
 		{
 			name: "500 with a JSON error", matcher: beError(InvalidGrant),
 			actual:   answer(500, jsonCT, errBody(InvalidGrant)),
-			category: "error-code", reason: "HTTP status is 500",
+			category: "error-code MUST", reason: "HTTP status is 500",
 		},
 		{
 			name: "WithStatus met", matcher: func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401) },
@@ -200,7 +230,7 @@ func TestBeError(t *testing.T) {
 		{
 			name: "WithStatus not met", matcher: func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401) },
 			actual:   answer(400, jsonCT, errBody(InvalidClient)),
-			category: "error-code", reason: "HTTP status is 400, want 401",
+			category: "error-code MUST", reason: "HTTP status is 400, want 401",
 		},
 		{
 			name: "WithStatus allows a status the default would not", matcher: func() types.GomegaMatcher { return BeError(InvalidRequest).WithStatus(405) },
@@ -233,35 +263,35 @@ func TestBeError(t *testing.T) {
 			matcher: func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
 			actual: answer(401, hdr("Content-Type", "application/json",
 				"WWW-Authenticate", `Bearer realm="x, Basic y"`), errBody(InvalidClient)),
-			category: "format", reason: "requires the Basic scheme the client used",
+			category: "format MUST", reason: "requires the Basic scheme the client used",
 		},
 		{
 			name:     "WithChallenge: header missing",
 			matcher:  func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
 			actual:   answer(401, jsonCT, errBody(InvalidClient)),
-			category: "format", reason: "401 without WWW-Authenticate; RFC 6749 §5.2 requires a Basic challenge",
+			category: "format MUST", reason: "401 without WWW-Authenticate; RFC 6749 §5.2 requires a Basic challenge",
 		},
 		{
 			name:     "WithChallenge: other scheme",
 			matcher:  func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
 			actual:   answer(401, hdr("Content-Type", "application/json", "WWW-Authenticate", `Bearer realm="id"`), errBody(InvalidClient)),
-			category: "format", reason: `WWW-Authenticate is "Bearer realm=\"id\""`,
+			category: "format MUST", reason: `WWW-Authenticate is "Bearer realm=\"id\""`,
 		},
 		{
 			name:     "WithChallenge: a 400 is a status failure first",
 			matcher:  func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
 			actual:   answer(400, jsonCT, errBody(InvalidClient)),
-			category: "error-code", reason: "want 401",
+			category: "error-code MUST", reason: "want 401",
 		},
 		{
 			name: "text/plain with a JSON body", matcher: beError(InvalidGrant),
 			actual:   answer(400, hdr("Content-Type", "text/plain"), errBody(InvalidGrant)),
-			category: "format", reason: `Content-Type is "text/plain"; RFC 6749 §5.2 requires application/json`,
+			category: "format MUST", reason: `Content-Type is "text/plain"; RFC 6749 §5.2 requires application/json`,
 		},
 		{
 			name: "JSON body without Content-Type", matcher: beError(InvalidGrant),
 			actual:   answer(400, hdr(), errBody(InvalidGrant)),
-			category: "format", reason: `Content-Type is ""`,
+			category: "format MUST", reason: `Content-Type is ""`,
 		},
 		{
 			name: "application/json with parameters", matcher: beError(InvalidGrant),
@@ -270,21 +300,22 @@ func TestBeError(t *testing.T) {
 		{
 			name: "error with a double quote", matcher: beError(),
 			actual:   answer(400, jsonCT, `{"error":"invalid\"grant"}`),
-			category: "format", reason: `error "invalid\"grant" contains '"'`,
+			category: "error-code MUST", reason: `error "invalid\"grant" contains '"'`,
 		},
 		{
 			name: "error with a backslash", matcher: beError(),
 			actual:   answer(400, jsonCT, `{"error":"invalid\\grant"}`),
-			category: "format", reason: `contains '\\'`,
+			category: "error-code MUST", reason: `contains '\\'`,
 		},
 		{
 			name: "error with a non-ASCII letter", matcher: beError(),
 			actual:   answer(400, jsonCT, `{"error":"invalid_grànt"}`),
-			category: "format", reason: "'à'",
+			category: "error-code MUST", reason: "'à'",
 		},
 		{
-			name: "error with a space is within the set", matcher: beError(),
-			actual: answer(400, jsonCT, `{"error":"invalid grant"}`),
+			name: "a code outside §5.2 fails the form even when any code is accepted", matcher: beError(),
+			actual:   answer(400, jsonCT, `{"error":"invalid grant"}`),
+			category: "error-code MUST", reason: `error is "invalid grant", which is not an RFC 6749 §5.2 error code`,
 		},
 		{
 			name: "CR/LF in error_description passes with a warning", matcher: beError(InvalidGrant),
@@ -299,12 +330,12 @@ func TestBeError(t *testing.T) {
 		{
 			name: "non-ASCII in error_description", matcher: beError(InvalidGrant),
 			actual:   answer(400, jsonCT, `{"error":"invalid_grant","error_description":"code expiré"}`),
-			category: "format", reason: "error_description contains 'é'",
+			category: "format MUST", reason: "error_description contains 'é'",
 		},
 		{
 			name: "double quote in error_description", matcher: beError(InvalidGrant),
 			actual:   answer(400, jsonCT, `{"error":"invalid_grant","error_description":"code \"x\" unknown"}`),
-			category: "format", reason: "error_description contains '\"'",
+			category: "format MUST", reason: "error_description contains '\"'",
 		},
 		{
 			name: "error_description null is not a character problem", matcher: beError(InvalidGrant),
@@ -313,7 +344,7 @@ func TestBeError(t *testing.T) {
 		{
 			name: "error_uri with a space", matcher: beError(InvalidGrant),
 			actual:   answer(400, jsonCT, `{"error":"invalid_grant","error_uri":"https://id.example/errors/invalid grant"}`),
-			category: "format", reason: "error_uri contains ' '",
+			category: "format MUST", reason: "error_uri contains ' '",
 		},
 		{
 			name: "valid error_uri", matcher: beError(InvalidGrant),
@@ -322,7 +353,7 @@ func TestBeError(t *testing.T) {
 		{
 			name: "tokens inside an error body", matcher: beError(InvalidGrant),
 			actual:   answer(400, jsonCT, `{"error":"invalid_grant","access_token":"`+accessToken+`","refresh_token":"`+refreshToken+`"}`),
-			category: "format", reason: "the error response carries access_token, refresh_token",
+			category: "format MUST", reason: "the error response carries access_token, refresh_token",
 		},
 	})
 }
