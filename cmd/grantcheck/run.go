@@ -121,7 +121,8 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintf(stdout, "grantcheck: every verdict matches the baseline %s\n", *baselinePath)
 		return exitConformant, nil
 	}
-	if run.Outcome != reports.Conformant {
+	// Only conformant (with or without warnings) exits 0; under --strict a WARN is a FAIL already.
+	if !run.Outcome.Passed() {
 		return exitNotConformant, nil
 	}
 	return exitConformant, nil
