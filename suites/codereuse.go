@@ -1,6 +1,7 @@
 package suites
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 
@@ -13,10 +14,6 @@ import (
 	"github.com/grantcheck/grantcheck/harness/oauth"
 	"github.com/grantcheck/grantcheck/harness/token"
 )
-
-// parallelRedemptions is how many requests race for one code: enough to hit a check-then-delete
-// window, few enough for any provider's rate limits.
-const parallelRedemptions = 8
 
 var _ = Describe("code reuse", func() {
 	harness.It(catalog.CodeReuse, func(r *harness.Run) {
@@ -59,36 +56,28 @@ var _ = Describe("code reuse", func() {
 		}
 	})
 
+	// Rounds run at once, each with its own login and code, so several rounds cost about one.
 	harness.It(catalog.CodeReuseConcurrent, func(r *harness.Run) {
-		code := r.Code(config.Primary)
-		requests := make([]*token.Request, parallelRedemptions)
-		for i := range requests {
-			requests[i] = r.Redeem(code, config.Primary, fmt.Sprintf("parallel redemption %d of %d", i+1, parallelRedemptions))
-		}
-		responses := make([]*token.Response, parallelRedemptions)
-		errs := make([]error, parallelRedemptions)
-		gate := make(chan struct{})
+		c := r.P.Config.Concurrency
+		rounds := make(oauth.Rounds, c.Rounds)
+		errs := make([]error, c.Rounds)
 		var wg sync.WaitGroup
-		for i := range requests {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-gate // released together, so the requests overlap at the provider
-				responses[i], errs[i] = r.TrySend(requests[i])
-			}()
+		for k := range rounds {
+			wg.Go(func() {
+				code, err := r.TryCode(config.Primary)
+				if err != nil {
+					errs[k] = err
+					return
+				}
+				rounds[k], errs[k] = r.Race(c.Parallel, func(i int) *token.Request {
+					return r.Redeem(code, config.Primary, fmt.Sprintf("round %d of %d: parallel redemption %d of %d", k+1, c.Rounds, i+1, c.Parallel))
+				})
+			})
 		}
-		close(gate)
 		wg.Wait()
-		for _, err := range errs {
-			if err != nil {
-				r.Abort("%v", err)
-			}
+		if err := errors.Join(errs...); err != nil {
+			r.Abort("%v", err)
 		}
-		Expect(responses).To(oauth.SucceedExactlyOnce())
-		for _, resp := range responses {
-			if resp.Status != 200 {
-				r.ExpectRejected(resp)
-			}
-		}
+		Expect(rounds).To(oauth.WinOnceEachRound(r.Rejection))
 	})
 })

@@ -370,7 +370,7 @@ func TestMatchersRejectOtherTypes(t *testing.T) {
 		{"HaveNoStore with nil", HaveNoStore(), nil},
 		{"BeRefusedAccessToken with a string", BeRefusedAccessToken(), "x"},
 		{"BeInactiveIntrospection with a map", BeInactiveIntrospection(), map[string]any{}},
-		{"SucceedExactlyOnce with one response", SucceedExactlyOnce(), answer(200, jsonCT, `{}`)},
+		{"WinOnceEachRound with one response", WinOnceEachRound(func() *ErrorMatcher { return BeError() }), answer(200, jsonCT, `{}`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -515,36 +515,51 @@ func TestBeInactiveIntrospection(t *testing.T) {
 	})
 }
 
-func TestSucceedExactlyOnce(t *testing.T) {
+func TestWinOnceEachRound(t *testing.T) {
 	ok := func() *token.Response {
 		return answer(200, jsonCT, `{"access_token":"`+accessToken+`","token_type":"Bearer"}`)
 	}
 	rejected := func() *token.Response { return answer(400, jsonCT, errBody(InvalidGrant)) }
-	once := func() types.GomegaMatcher { return SucceedExactlyOnce() }
+	busy := func() *token.Response { return answer(500, jsonCT, `{"error":"server_error"}`) }
+	fakeOK := func() *token.Response { return answer(200, jsonCT, errBody(InvalidGrant)) }
+	once := func() types.GomegaMatcher {
+		return WinOnceEachRound(func() *ErrorMatcher { return BeError(InvalidGrant) })
+	}
+	round := func(rs ...*token.Response) []*token.Response { return rs }
 	runMatchCases(t, []matchCase{
 		{
-			name: "one of four", matcher: once,
-			actual: []*token.Response{rejected(), ok(), rejected(), rejected()},
+			name: "one winner in every round", matcher: once,
+			actual: Rounds{round(rejected(), ok(), rejected()), round(ok(), rejected(), rejected())},
 		},
 		{
-			name: "two of four", matcher: once,
-			actual:   []*token.Response{ok(), rejected(), ok(), rejected()},
-			category: "security", reason: "2 of 4 parallel redemptions of one code issued tokens",
+			name: "the worst round decides: tokens twice in a later round", matcher: once,
+			actual:   Rounds{round(ok(), rejected()), round(ok(), rejected()), round(ok(), ok())},
+			category: "security", reason: "in round 3 of 3, 2 of 2 parallel redemptions of one code issued tokens (round 1: 1× tokens, 1× HTTP 400 invalid_grant; round 2:",
 		},
 		{
-			name: "all", matcher: once,
-			actual:   []*token.Response{ok(), ok(), ok()},
-			category: "security", reason: "3 of 3",
+			name: "more tokens outrank a round with none", matcher: once,
+			actual:   Rounds{round(rejected(), rejected()), round(ok(), ok())},
+			category: "security", reason: "in round 2 of 2",
 		},
 		{
-			name: "none", matcher: once,
-			actual:   []*token.Response{rejected(), rejected()},
-			category: "error-code", reason: "none of 2 parallel redemptions of a valid code succeeded",
+			name: "a round with no winner", matcher: once,
+			actual:   Rounds{round(ok(), rejected()), round(rejected(), rejected())},
+			category: "error-code", reason: "in round 2 of 2, none of 2 parallel redemptions of a valid code issued tokens",
 		},
 		{
-			name: "no responses", matcher: once,
-			actual:   []*token.Response{},
-			category: "error-code", reason: "none of 0",
+			name: "a 200 without a token is no winner", matcher: once,
+			actual:   Rounds{round(ok(), fakeOK(), fakeOK())},
+			category: "error-code MUST", reason: `round 1 of 1, a losing redemption: HTTP status is 200 with error "invalid_grant"`,
+		},
+		{
+			name: "losers answered 500 server_error", matcher: once,
+			actual:   Rounds{round(ok(), rejected()), round(busy(), ok(), busy())},
+			category: "error-code MUST", reason: `round 2 of 2, a losing redemption: error is "server_error", which is not an RFC 6749 §5.2 error code`,
+		},
+		{
+			name: "no rounds", matcher: once,
+			actual:   Rounds{},
+			category: "error-code", reason: "no redemption round ran",
 		},
 	})
 }

@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/onsi/gomega/types"
 
@@ -70,25 +71,101 @@ func BeInactiveIntrospection() types.GomegaMatcher {
 	}}
 }
 
-// SucceedExactlyOnce matches parallel redemptions of one code of which exactly one got tokens.
-func SucceedExactlyOnce() types.GomegaMatcher {
-	return &funcMatcher{check: func(actual any) (verdict.Category, string, error) {
-		rs, ok := actual.([]*token.Response)
-		if !ok {
-			return "", "", fmt.Errorf("SucceedExactlyOnce expects []*token.Response, got %T", actual)
-		}
-		ok200 := 0
-		for _, r := range rs {
-			if r.Status >= 200 && r.Status < 300 {
-				ok200++
-			}
-		}
-		switch {
-		case ok200 > 1:
-			return verdict.Security, fmt.Sprintf("%d of %d parallel redemptions of one code issued tokens", ok200, len(rs)), nil
-		case ok200 == 0:
-			return verdict.ErrorCode, fmt.Sprintf("none of %d parallel redemptions of a valid code succeeded", len(rs)), nil
-		}
-		return "", "", nil
-	}}
+// Rounds are the answers of parallel redemption rounds, one fresh code per round.
+type Rounds [][]*token.Response
+
+// RoundsMatcher checks that in every round exactly one redemption got tokens and every other
+// answer is the rejection loser() describes. One round is a sample: the worst round decides, and
+// the reason lists every round's counts.
+type RoundsMatcher struct {
+	loser   func() *ErrorMatcher
+	message string
 }
+
+// WinOnceEachRound matches rounds in which exactly one redemption got tokens (a 2xx counts only
+// when it carries one) and every loser's answer matches loser().
+func WinOnceEachRound(loser func() *ErrorMatcher) *RoundsMatcher { return &RoundsMatcher{loser: loser} }
+
+func (m *RoundsMatcher) Match(actual any) (bool, error) {
+	rounds, ok := actual.(Rounds)
+	if !ok {
+		return false, fmt.Errorf("WinOnceEachRound expects oauth.Rounds, got %T", actual)
+	}
+	if len(rounds) == 0 {
+		m.message = fmt.Sprintf("[%s] no redemption round ran", verdict.ErrorCode)
+		return false, nil
+	}
+	counts := make([]string, len(rounds))
+	worst, worstWins, worstSeverity := -1, 1, 0
+	for k, round := range rounds {
+		wins, answers := 0, map[string]int{}
+		var order []string
+		for _, r := range round {
+			label := "tokens"
+			if r.Status < 200 || r.Status >= 300 || len(r.Tokens()) == 0 {
+				label = fmt.Sprintf("HTTP %d", r.Status)
+				if e := r.String("error"); e != "" {
+					label += " " + e
+				}
+			} else {
+				wins++
+			}
+			if answers[label] == 0 {
+				order = append(order, label)
+			}
+			answers[label]++
+		}
+		parts := make([]string, len(order))
+		for i, l := range order {
+			parts[i] = fmt.Sprintf("%d× %s", answers[l], l)
+		}
+		counts[k] = fmt.Sprintf("round %d: %s", k+1, strings.Join(parts, ", "))
+		// Worst first: most tokens issued (a security finding), then none issued at all.
+		severity := 0
+		switch {
+		case wins > 1:
+			severity = wins
+		case wins == 0:
+			severity = 1
+		}
+		if severity > worstSeverity {
+			worst, worstWins, worstSeverity = k, wins, severity
+		}
+	}
+	every := " (" + strings.Join(counts, "; ") + ")"
+	if worst >= 0 {
+		n := len(rounds[worst])
+		if worstWins > 1 {
+			m.message = fmt.Sprintf("[%s] in round %d of %d, %d of %d parallel redemptions of one code issued tokens%s",
+				verdict.Security, worst+1, len(rounds), worstWins, n, every)
+		} else {
+			m.message = fmt.Sprintf("[%s] in round %d of %d, none of %d parallel redemptions of a valid code issued tokens%s",
+				verdict.ErrorCode, worst+1, len(rounds), n, every)
+		}
+		return false, nil
+	}
+	for k, round := range rounds {
+		for _, r := range round {
+			if r.Status >= 200 && r.Status < 300 && len(r.Tokens()) > 0 {
+				continue
+			}
+			lm := m.loser()
+			if ok, err := lm.Match(r); err != nil || ok {
+				continue
+			}
+			msg := lm.FailureMessage(r)
+			tag, rest, _ := strings.Cut(msg, "] ")
+			m.message = fmt.Sprintf("%s] round %d of %d, a losing redemption: %s", tag, k+1, len(rounds), strings.Replace(rest, "\n", every+"\n", 1))
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+func (m *RoundsMatcher) FailureMessage(any) string { return m.message }
+
+func (m *RoundsMatcher) NegatedFailureMessage(any) string {
+	return "[error-code] negation is not supported by this matcher"
+}
+
+var _ types.GomegaMatcher = (*RoundsMatcher)(nil)
