@@ -206,7 +206,7 @@ func (r *Run) variant() string {
 func (r *Run) holds(c catalog.Condition) bool {
 	switch c {
 	case catalog.GrantNotAdvertised:
-		return !r.P.Discovery.SupportsGrant(r.variant())
+		return !r.P.SupportsGrant(r.variant())
 	}
 	return false
 }

@@ -80,7 +80,10 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	defer p.Close()
 	if err := p.Control(ctx); err != nil {
-		fmt.Fprintf(stderr, "grantcheck: %v\ngrantcheck: every scenario but baseline-exchange will be ERROR; fix the login steps or the client configuration first\n", err)
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(stderr, "grantcheck: %s\n", line)
+		}
+		fmt.Fprintln(stderr, "grantcheck: the scenarios that need these clients' codes or tokens will be ERROR; fix the login steps or the client configuration first")
 	}
 
 	dir, err := filepath.Abs(*reportDir)
