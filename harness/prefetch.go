@@ -22,7 +22,9 @@ type Prefetched[T any] struct {
 	err  error
 }
 
-type starter interface{ begin(p *Provider, filter types.LabelFilter) }
+type starter interface {
+	begin(p *Provider, filter types.LabelFilter)
+}
 
 var (
 	prefetchMu sync.Mutex

@@ -462,8 +462,6 @@ func TestHaveNoStore(t *testing.T) {
 	})
 }
 
-
-
 func TestWinOnceEachRound(t *testing.T) {
 	ok := func() *token.Response {
 		return answer(200, jsonCT, `{"access_token":"`+accessToken+`","token_type":"Bearer"}`)

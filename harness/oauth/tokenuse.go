@@ -37,7 +37,9 @@ type RevocationMatcher struct {
 }
 
 // BeRevoked matches when the access token no longer works and the refresh is refused by refusal().
-func BeRevoked(refusal func() *ErrorMatcher) *RevocationMatcher { return &RevocationMatcher{refusal: refusal} }
+func BeRevoked(refusal func() *ErrorMatcher) *RevocationMatcher {
+	return &RevocationMatcher{refusal: refusal}
+}
 
 func (m *RevocationMatcher) Match(actual any) (bool, error) {
 	rev, ok := actual.(Revocation)
