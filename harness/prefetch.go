@@ -4,7 +4,6 @@ import (
 	"context"
 	"sync"
 
-	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/grantcheck/grantcheck/harness/catalog"
@@ -23,7 +22,9 @@ type Prefetched[T any] struct {
 	err  error
 }
 
-type starter interface{ begin(p *Provider) }
+type starter interface {
+	begin(p *Provider, filter types.LabelFilter)
+}
 
 var (
 	prefetchMu sync.Mutex
@@ -39,24 +40,32 @@ func Prefetch[T any](sc catalog.Scenario, start func(r *Run) (T, error)) *Prefet
 	return pf
 }
 
-// StartPrefetches begins every registered setup whose scenario will run (needs met, selected by
-// the label filter). Call it once the provider is set.
-func StartPrefetches(p *Provider) {
+// StartPrefetches begins every registered setup whose scenario will run: selected by labelFilter
+// (the run's --label-filter, passed explicitly so no setup starts before the filter is known) and
+// with its needs met exactly as the spec checks them (roles, code_ttl, the roles' controls). Call
+// it once the provider is set and its controls ran. A filter that does not parse starts nothing:
+// the run itself will refuse it.
+func StartPrefetches(p *Provider, labelFilter string) {
+	filter, err := types.ParseLabelFilter(labelFilter)
+	if err != nil {
+		return
+	}
 	prefetchMu.Lock()
 	defer prefetchMu.Unlock()
 	for _, pf := range prefetches {
-		pf.begin(p)
+		pf.begin(p, filter)
 	}
 }
 
-func (pf *Prefetched[T]) begin(p *Provider) {
+func (pf *Prefetched[T]) begin(p *Provider, filter types.LabelFilter) {
 	e := catalog.Entry{ID: pf.sc.ID, Scenario: pf.sc}
-	for _, n := range pf.sc.Needs {
+	needs := pf.sc.NeedsFor("")
+	for _, n := range needs {
 		if needReason(p, n) != "" {
 			return
 		}
 	}
-	if f, err := types.ParseLabelFilter(ginkgo.GinkgoLabelFilter()); err == nil && !f(Labels(e)) {
+	if controlFailure(p, needs) != nil || !filter(Labels(e)) {
 		return
 	}
 	pf.once.Do(func() {

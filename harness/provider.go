@@ -5,6 +5,7 @@ package harness
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -23,8 +24,14 @@ type Provider struct {
 	Discovery discovery.Document
 	base      *httpsession.Base
 	redactor  *transcript.Redactor
-	// controlErr is why the control exchange failed; every scenario but the baseline is then ERROR.
-	controlErr error
+
+	controlMu sync.Mutex
+	// controls: each configured role's control failure (nil: it succeeded). A scenario needing a
+	// role's control is ERROR with this reason; the others still run.
+	controls map[config.Role]error
+	// performed: grant types a control just performed, so the provider supports them whatever
+	// its discovery document lists.
+	performed map[string]bool
 }
 
 // Connect reads the provider's discovery document; its errors are one line, naming what failed.
@@ -73,31 +80,95 @@ func Current() *Provider {
 // SetStrict makes SHOULD-level findings FAIL instead of WARN (--strict).
 func SetStrict(on bool) { strict = on }
 
-// Control runs one valid authorization flow and redemption by the first configured role that
-// has redirect URIs. When it fails, negative results would mean nothing: the scenarios become
-// ERROR with this reason, and the CLI reports it at once.
+// Control runs every configured role's control at once: a valid authorization flow and redemption
+// for primary, secondary and public; for restricted, the client_credentials grant it declares. A
+// failed control makes only the scenarios that need that role's codes or tokens ERROR. The result
+// joins every failure, each naming its role, for the CLI to report first.
 func (p *Provider) Control(ctx context.Context) error {
-	role := config.Role("")
-	for _, r := range []config.Role{config.Primary, config.Secondary, config.Public} {
-		if c := p.Config.Clients.Get(r); c != nil && len(c.RedirectURIs) > 0 {
-			role = r
-			break
+	p.controlMu.Lock()
+	p.controls, p.performed = map[config.Role]error{}, map[string]bool{}
+	p.controlMu.Unlock()
+	var wg sync.WaitGroup
+	for _, role := range []config.Role{config.Primary, config.Secondary, config.Public, config.Restricted} {
+		c := p.Config.Clients.Get(role)
+		if c == nil {
+			continue
+		}
+		wg.Go(func() {
+			grant, err := p.control(ctx, role, c)
+			p.controlMu.Lock()
+			defer p.controlMu.Unlock()
+			p.controls[role] = err
+			if err == nil && grant != "" {
+				p.performed[grant] = true
+			}
+		})
+	}
+	wg.Wait()
+	var errs []error
+	for _, role := range []config.Role{config.Primary, config.Secondary, config.Public, config.Restricted} {
+		if err := p.ControlErr(role); err != nil {
+			errs = append(errs, err)
 		}
 	}
-	if role == "" {
-		return nil
-	}
+	return errors.Join(errs...)
+}
+
+// control runs one role's control and returns the grant it performed ("" for none).
+func (p *Provider) control(ctx context.Context, role config.Role, c *config.Client) (string, error) {
 	r := newRun(ctx, p, catalog.Entry{ID: catalog.BaselineExchange.ID, Scenario: catalog.BaselineExchange})
+	if role == config.Restricted {
+		if !c.Allows("client_credentials") {
+			return "", nil // nothing the role declares can be shown to work without a redirect URI
+		}
+		resp, err := r.TrySend(r.Request(role, "control: client_credentials grant").Set("grant_type", "client_credentials"))
+		if err == nil && (resp.Status != 200 || resp.String("access_token") == "") {
+			err = fmt.Errorf("answered HTTP %d %s", resp.Status, r.Log.Redactor.Redact(string(resp.Body)))
+		}
+		if err != nil {
+			return "", fmt.Errorf("setup: clients.restricted declares the client_credentials grant, but the provider did not perform it "+
+				"for %s (fix the client's registration or its grant_types): %w", c.ClientID, err)
+		}
+		return "client_credentials", nil
+	}
 	code, err := r.TryCode(role)
 	if err == nil {
 		var resp *token.Response
 		resp, err = r.TrySend(r.Redeem(code, role, "control: valid redemption"))
-		if err == nil && resp.Status != 200 {
-			err = fmt.Errorf("the control redemption by %s answered HTTP %d %s", role, resp.Status, r.Log.Redactor.Redact(string(resp.Body)))
+		if err == nil && (resp.Status != 200 || resp.String("access_token") == "") {
+			err = fmt.Errorf("the control redemption answered HTTP %d %s", resp.Status, r.Log.Redactor.Redact(string(resp.Body)))
 		}
 	}
 	if err != nil {
-		p.controlErr = fmt.Errorf("control exchange: %w", err)
+		return "", fmt.Errorf("control exchange of the %s client: %w", role, err)
 	}
-	return p.controlErr
+	return "authorization_code", nil
+}
+
+// ControlErr is why the role's control failed, nil when it succeeded, was not run or not needed.
+func (p *Provider) ControlErr(role config.Role) error {
+	p.controlMu.Lock()
+	defer p.controlMu.Unlock()
+	return p.controls[role]
+}
+
+// SupportsGrant: the provider supports grant for some client when its discovery document lists it,
+// any configured client is allowed it, or a control just performed it (RFC 6749 §5.2
+// unsupported_grant_type is then the wrong answer to a client not allowed it).
+func (p *Provider) SupportsGrant(grant string) bool {
+	if p.Discovery.SupportsGrant(grant) {
+		return true
+	}
+	for _, role := range []config.Role{config.Primary, config.Secondary, config.Public, config.Restricted} {
+		c := p.Config.Clients.Get(role)
+		// A restricted client whose client_credentials control failed declares a grant the
+		// provider does not perform: a setup error, not evidence of support.
+		disproved := role == config.Restricted && grant == "client_credentials" && p.ControlErr(role) != nil
+		if c != nil && c.Allows(grant) && !disproved {
+			return true
+		}
+	}
+	p.controlMu.Lock()
+	defer p.controlMu.Unlock()
+	return p.performed[grant]
 }

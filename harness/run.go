@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -170,15 +171,46 @@ func (r *Run) Tokens(code *authorize.Code, role config.Role) *token.Response {
 
 // ExpectRejected asserts the entry's catalogue expectation on resp.
 func (r *Run) ExpectRejected(resp *token.Response, tune ...func(*oauth.ErrorMatcher)) {
+	m := r.Rejection()
+	for _, t := range tune {
+		t(m)
+	}
+	gomega.ExpectWithOffset(1, resp).To(m)
+}
+
+// Rejection is the matcher of the entry's catalogue expectation: accepted codes, status, level.
+func (r *Run) Rejection() *oauth.ErrorMatcher {
 	exp := r.Entry.Scenario.ExpectFor(r.variant())
 	m := oauth.BeError(exp.Accepts(r.holds)...)
 	if exp.Status != 0 {
 		m.WithStatus(exp.Status)
 	}
-	for _, t := range tune {
-		t(m)
+	if r.Entry.Scenario.Level == catalog.SHOULD {
+		m.AsShould()
 	}
-	gomega.ExpectWithOffset(1, resp).To(m)
+	return m
+}
+
+// Race sends n copies of req at once (released together, so they overlap at the provider) and
+// returns every answer; a transport failure of any is returned.
+func (r *Run) Race(n int, req func(i int) *token.Request) ([]*token.Response, error) {
+	requests := make([]*token.Request, n)
+	for i := range requests {
+		requests[i] = req(i)
+	}
+	responses := make([]*token.Response, n)
+	errs := make([]error, n)
+	gate := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range requests {
+		wg.Go(func() {
+			<-gate
+			responses[i], errs[i] = r.TrySend(requests[i])
+		})
+	}
+	close(gate)
+	wg.Wait()
+	return responses, errors.Join(errs...)
 }
 
 func (r *Run) variant() string {
@@ -192,7 +224,7 @@ func (r *Run) variant() string {
 func (r *Run) holds(c catalog.Condition) bool {
 	switch c {
 	case catalog.GrantNotAdvertised:
-		return !r.P.Discovery.SupportsGrant(r.variant())
+		return !r.P.SupportsGrant(r.variant())
 	}
 	return false
 }

@@ -59,13 +59,14 @@ func Labels(e catalog.Entry) []string {
 	return l
 }
 
-// needReason says why a need is not met, or "" when it is.
+// needReason says why a need is not met (a SKIP), or "" when it is.
 func needReason(p *Provider, n catalog.Need) string {
-	switch n {
-	case catalog.PrimaryClient, catalog.SecondaryClient, catalog.PublicClient, catalog.RestrictedClient:
-		if p.Config.Clients.Get(config.Role(n)) == nil {
-			return fmt.Sprintf("needs the %s client role (clients.%s is not configured)", n, n)
+	if role := n.Role(); role != "" {
+		if p.Config.Clients.Get(config.Role(role)) == nil {
+			return fmt.Sprintf("needs the %s client role (clients.%s is not configured)", role, role)
 		}
+	}
+	switch n {
 	case catalog.CodeTTL:
 		if p.Config.Provider.CodeTTL == 0 {
 			return "needs the provider's code lifetime (provider.code_ttl is not configured)"
@@ -74,7 +75,21 @@ func needReason(p *Provider, n catalog.Need) string {
 	return ""
 }
 
-var categoryTag = regexp.MustCompile(`^\[(security|error-code|format)\] `)
+// categoryTag is how a failure names its category; " MUST" (oauth.MustTag) marks a finding that
+// breaks a MUST whatever the scenario's level, e.g. a malformed error response in a SHOULD scenario.
+// controlFailure is the failed control of a role the needs rely on, or nil.
+func controlFailure(p *Provider, needs []catalog.Need) error {
+	for _, n := range needs {
+		if n.IsControl() {
+			if err := p.ControlErr(config.Role(n.Role())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+var categoryTag = regexp.MustCompile(`^\[(security|error-code|format)( MUST)?\] `)
 
 func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 	p := Current()
@@ -85,13 +100,14 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 	if e.Variant != nil {
 		variant = e.Variant.Name
 	}
-	for _, n := range e.Scenario.NeedsFor(variant) {
+	needs := e.Scenario.NeedsFor(variant)
+	for _, n := range needs {
 		if why := needReason(p, n); why != "" {
 			skip(e, why)
 		}
 	}
-	if p.controlErr != nil && e.Scenario.ID != catalog.BaselineExchange.ID {
-		v := verdict.Verdict{ID: e.ID, Result: verdict.Error, Reason: p.controlErr.Error()}
+	if err := controlFailure(p, needs); err != nil {
+		v := verdict.Verdict{ID: e.ID, Result: verdict.Error, Reason: err.Error()}
 		ginkgo.AddReportEntry(verdict.EntryVerdict, v, ginkgo.ReportEntryVisibilityNever)
 		ginkgo.Fail("ERROR: " + v.Reason)
 	}
@@ -152,9 +168,11 @@ func skip(e catalog.Entry, why string) {
 	ginkgo.Skip(why)
 }
 
-// classify turns the first failure into the verdict: its tag gives the category; a broken SHOULD
-// is WARN unless strict. Without a failure, a SHOULD-level detail the matchers noted (CR/LF in
-// error_description, Pragma missing) makes the result WARN too, so it is seen, not buried in a PASS.
+// classify turns the first failure into the verdict: its tag gives the category. A broken SHOULD
+// is WARN unless strict; a finding tagged MUST (the form of an error response, RFC 6749 §5.2) is
+// FAIL in every scenario, so a SHOULD scenario never softens a broken MUST. Without a failure, a
+// SHOULD-level detail the matchers noted (CR/LF in error_description, Pragma missing) makes the
+// result WARN too, so it is seen, not buried in a PASS.
 func classify(e catalog.Entry, failure error, warnings []string) verdict.Verdict {
 	v := verdict.Verdict{ID: e.ID, Result: verdict.Pass, Warnings: warnings}
 	if failure == nil {
@@ -167,14 +185,14 @@ func classify(e catalog.Entry, failure error, warnings []string) verdict.Verdict
 		return v
 	}
 	msg := failure.Error()
-	tag := "error-code" // an untagged assertion is a broken requirement of the scenario
+	tag, must := "error-code", false // an untagged assertion is a broken requirement of the scenario
 	if m := categoryTag.FindStringSubmatch(msg); m != nil {
-		tag = m[1]
+		tag, must = m[1], m[2] != ""
 		msg = strings.TrimPrefix(msg, m[0])
 	}
 	v.Reason = msg
 	switch {
-	case e.Scenario.Level == catalog.SHOULD && !strict:
+	case e.Scenario.Level == catalog.SHOULD && !must && !strict:
 		v.Result = verdict.Warn
 	default:
 		v.Result, v.Category = verdict.Fail, verdict.Category(tag)

@@ -27,6 +27,9 @@ func TestClassify(t *testing.T) {
 		{"untagged assertion", must, errors.New("Expected 1 to equal 2"), false, "FAIL:error-code", "Expected 1 to equal 2"},
 		{"broken SHOULD warns", should, errors.New("[security] token still works"), false, "WARN", "token still works"},
 		{"strict makes it fail", should, errors.New("[security] token still works"), true, "FAIL:security", "token still works"},
+		{"a broken MUST of the form in a SHOULD scenario fails", should, errors.New("[error-code MUST] HTTP status is 403"), false, "FAIL:error-code", "HTTP status is 403"},
+		{"a malformed refusal in a SHOULD scenario fails", should, errors.New("[format MUST] not JSON"), false, "FAIL:format", "not JSON"},
+		{"a MUST tag in a MUST scenario", must, errors.New("[format MUST] not JSON"), false, "FAIL:format", "not JSON"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -33,13 +33,24 @@ type Meta struct {
 	ConfigFile string
 }
 
-// Outcome rolls a whole run into one word, as the Gateway API conformance report does.
+// Outcome rolls a whole run into one word, as the Gateway API conformance report does. Only
+// Conformant and ConformantWithWarnings are a pass (under --strict a WARN is already a FAIL).
 type Outcome string
 
 const (
-	Conformant    Outcome = "conformant"
+	// Conformant: every scenario that ran passed, and every MUST scenario ran.
+	Conformant Outcome = "conformant"
+	// ConformantWithWarnings: as Conformant, but a SHOULD was broken (WARN).
+	ConformantWithWarnings Outcome = "conformant with warnings"
+	// NotConformant: at least one FAIL — the provider broke a MUST.
 	NotConformant Outcome = "not conformant"
+	// Incomplete: no FAIL, but the run cannot vouch for the provider: a MUST scenario was skipped,
+	// a scenario errored, the suite itself failed, or nothing was tested.
+	Incomplete Outcome = "incomplete"
 )
+
+// Passed is true for the outcomes that exit 0.
+func (o Outcome) Passed() bool { return o == Conformant || o == ConformantWithWarnings }
 
 // Run is the result model every writer reads.
 type Run struct {
@@ -167,9 +178,26 @@ func (r *Run) tally() {
 	for _, res := range r.Results {
 		r.Totals[res.Verdict.Result]++
 	}
-	r.Outcome = Conformant
-	if r.Failed() > 0 || len(r.SuiteErrors) > 0 {
+	mustUntested, tested := false, false
+	for _, res := range r.Results {
+		switch res.Verdict.Result {
+		case verdict.Error:
+			mustUntested = true
+		case verdict.Skip:
+			mustUntested = mustUntested || res.Level == catalog.MUST
+		default:
+			tested = true
+		}
+	}
+	switch {
+	case r.Totals[verdict.Fail] > 0:
 		r.Outcome = NotConformant
+	case mustUntested || !tested || len(r.SuiteErrors) > 0:
+		r.Outcome = Incomplete
+	case r.Totals[verdict.Warn] > 0:
+		r.Outcome = ConformantWithWarnings
+	default:
+		r.Outcome = Conformant
 	}
 }
 

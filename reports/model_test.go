@@ -139,17 +139,34 @@ func TestTotalsAndOutcome(t *testing.T) {
 		t.Errorf("totals line = %q", got)
 	}
 
-	r := types.Report{SpecReports: types.SpecReports{
-		spec("code-reuse", types.SpecStatePassed, &verdict.Verdict{ID: "code-reuse", Result: verdict.Pass}, ""),
-		spec("code-reuse-revokes", types.SpecStatePassed, &verdict.Verdict{ID: "code-reuse-revokes", Result: verdict.Warn}, ""),
-		failed(spec("client-unknown", types.SpecStateSkipped, nil, ""), types.Failure{Message: "skipped"}),
-	}}
-	if got := FromGinkgo(r, Meta{}).Outcome; got != Conformant {
-		t.Errorf("PASS+WARN+SKIP outcome = %q, want conformant", got)
+	pass := func(id string) types.SpecReport {
+		return spec(id, types.SpecStatePassed, &verdict.Verdict{ID: id, Result: verdict.Pass}, "")
 	}
-	strict := FromGinkgo(r, Meta{Strict: true})
-	if strict.Outcome != NotConformant || strict.Results[1].Verdict.Result != verdict.Fail {
-		t.Errorf("strict outcome = %q, %v", strict.Outcome, strict.Results[1].Verdict)
+	with := func(id string, res verdict.Result) types.SpecReport {
+		return spec(id, types.SpecStatePassed, &verdict.Verdict{ID: id, Result: res, Reason: "r"}, "")
+	}
+	cases := []struct {
+		name   string
+		specs  types.SpecReports
+		strict bool
+		want   Outcome
+	}{
+		{"all passed", types.SpecReports{pass("code-reuse"), pass("code-reuse-revokes")}, false, Conformant},
+		{"a WARN", types.SpecReports{pass("code-reuse"), with("code-reuse-revokes", verdict.Warn)}, false, ConformantWithWarnings},
+		{"a WARN under --strict", types.SpecReports{pass("code-reuse"), with("code-reuse-revokes", verdict.Warn)}, true, NotConformant},
+		{"a SHOULD skipped", types.SpecReports{pass("code-reuse"), with("code-reuse-revokes", verdict.Skip)}, false, Conformant},
+		{"a MUST skipped", types.SpecReports{pass("code-reuse-revokes"), with("code-reuse", verdict.Skip)}, false, Incomplete},
+		{"a scenario errored", types.SpecReports{pass("code-reuse"), with("code-reuse-revokes", verdict.Error)}, false, Incomplete},
+		{"only skips: nothing tested", types.SpecReports{with("code-reuse-revokes", verdict.Skip)}, false, Incomplete},
+		{"a FAIL outranks an ERROR", types.SpecReports{with("code-reuse", verdict.Fail), with("code-unknown", verdict.Error)}, false, NotConformant},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			run := FromGinkgo(types.Report{SpecReports: c.specs}, Meta{Strict: c.strict})
+			if run.Outcome != c.want || run.Outcome.Passed() != (c.want == Conformant || c.want == ConformantWithWarnings) {
+				t.Errorf("outcome = %q, want %q", run.Outcome, c.want)
+			}
+		})
 	}
 }
 
@@ -162,7 +179,7 @@ func TestPassRecordedBeforeSpecFailedIsError(t *testing.T) {
 	}
 }
 
-func TestSuiteErrorsMakeRunNotConformant(t *testing.T) {
+func TestSuiteErrorsMakeRunIncomplete(t *testing.T) {
 	beforeSuite := types.SpecReport{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStateFailed,
 		Failure: types.Failure{Message: "discovery: connection refused"}}
 	run := FromGinkgo(types.Report{SpecReports: types.SpecReports{beforeSuite},
@@ -172,7 +189,7 @@ func TestSuiteErrorsMakeRunNotConformant(t *testing.T) {
 		"Interrupted by User",
 		"no catalogue scenario reported a result",
 	}
-	if !reflect.DeepEqual(run.SuiteErrors, want) || run.Outcome != NotConformant {
+	if !reflect.DeepEqual(run.SuiteErrors, want) || run.Outcome != Incomplete {
 		t.Errorf("suite errors = %q, outcome %q", run.SuiteErrors, run.Outcome)
 	}
 

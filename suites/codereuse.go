@@ -1,6 +1,7 @@
 package suites
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 
@@ -14,10 +15,6 @@ import (
 	"github.com/grantcheck/grantcheck/harness/token"
 )
 
-// parallelRedemptions is how many requests race for one code: enough to hit a check-then-delete
-// window, few enough for any provider's rate limits.
-const parallelRedemptions = 8
-
 var _ = Describe("code reuse", func() {
 	harness.It(catalog.CodeReuse, func(r *harness.Run) {
 		code := r.Code(config.Primary)
@@ -29,66 +26,52 @@ var _ = Describe("code reuse", func() {
 	harness.It(catalog.CodeReuseRevokes, func(r *harness.Run) {
 		code := r.Code(config.Primary)
 		first := r.Tokens(code, config.Primary)
+		at, rt := first.String("access_token"), first.String("refresh_token")
+		// Only a check that accepts the fresh access token can show it was revoked later.
+		check, unproven := r.ProvenAccessCheck(at)
+		if check == nil && unproven == "" && rt == "" {
+			r.Skip("the provider has neither userinfo nor introspection and issued no refresh token: nothing to test the revocation on")
+		}
 		// Whether the reuse itself is refused is code-reuse's finding; this scenario looks only
 		// at what happened to the tokens of the first redemption.
 		r.Send(r.Redeem(code, config.Primary, "second redemption of the same code"))
 
-		checked := false
-		if at := first.String("access_token"); at != "" {
-			switch {
-			case r.P.Discovery.UserinfoEndpoint != "":
-				resp := r.Send(r.Bearer(r.P.Discovery.UserinfoEndpoint, at, "userinfo with the first access token"))
-				Expect(resp).To(oauth.BeRefusedAccessToken())
-				checked = true
-			case r.P.Discovery.IntrospectionEndpoint != "":
-				resp := r.Send(r.Request(config.Primary, "introspection of the first access token").
-					Set("token", at).Set("token_type_hint", "access_token").
-					Retarget(r.P.Discovery.IntrospectionEndpoint))
-				Expect(resp).To(oauth.BeInactiveIntrospection())
-				checked = true
-			}
+		rev := oauth.Revocation{AccessUnchecked: unproven}
+		if check != nil {
+			state := check.State(r, at, "with the first access token, after the reuse")
+			rev.Access = &state
+		} else if unproven == "" {
+			rev.AccessUnchecked = "the provider has neither userinfo nor introspection"
 		}
-		if rt := first.String("refresh_token"); rt != "" {
-			resp := r.Send(r.Request(config.Primary, "refresh with the first refresh token").
+		if rt != "" {
+			rev.Refresh = r.Send(r.Request(config.Primary, "refresh with the first refresh token").
 				Set("grant_type", "refresh_token").Set("refresh_token", rt))
-			r.ExpectRejected(resp)
-			checked = true
 		}
-		if !checked {
-			r.Skip("the provider has neither userinfo nor introspection and issued no refresh token: nothing to test the revocation on")
-		}
+		r.ExpectRevoked(rev)
 	})
 
+	// Rounds run at once, each with its own login and code, so several rounds cost about one.
 	harness.It(catalog.CodeReuseConcurrent, func(r *harness.Run) {
-		code := r.Code(config.Primary)
-		requests := make([]*token.Request, parallelRedemptions)
-		for i := range requests {
-			requests[i] = r.Redeem(code, config.Primary, fmt.Sprintf("parallel redemption %d of %d", i+1, parallelRedemptions))
-		}
-		responses := make([]*token.Response, parallelRedemptions)
-		errs := make([]error, parallelRedemptions)
-		gate := make(chan struct{})
+		c := r.P.Config.Concurrency
+		rounds := make(oauth.Rounds, c.Rounds)
+		errs := make([]error, c.Rounds)
 		var wg sync.WaitGroup
-		for i := range requests {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-gate // released together, so the requests overlap at the provider
-				responses[i], errs[i] = r.TrySend(requests[i])
-			}()
+		for k := range rounds {
+			wg.Go(func() {
+				code, err := r.TryCode(config.Primary)
+				if err != nil {
+					errs[k] = err
+					return
+				}
+				rounds[k], errs[k] = r.Race(c.Parallel, func(i int) *token.Request {
+					return r.Redeem(code, config.Primary, fmt.Sprintf("round %d of %d: parallel redemption %d of %d", k+1, c.Rounds, i+1, c.Parallel))
+				})
+			})
 		}
-		close(gate)
 		wg.Wait()
-		for _, err := range errs {
-			if err != nil {
-				r.Abort("%v", err)
-			}
+		if err := errors.Join(errs...); err != nil {
+			r.Abort("%v", err)
 		}
-		Expect(responses).To(oauth.SucceedExactlyOnce())
-		for _, resp := range responses {
-			if resp.Status != 200 {
-				r.ExpectRejected(resp)
-			}
-		}
+		Expect(rounds).To(oauth.WinOnceEachRound(r.Rejection))
 	})
 })

@@ -33,7 +33,7 @@ func (f *failRecorder) Fail() { f.failed = true }
 func Run(opts Options) types.Report {
 	harness.Use(opts.Provider)
 	harness.SetStrict(opts.Strict)
-	harness.StartPrefetches(opts.Provider)
+	// Prefetches start in the suite's setup, once the label filter below is in force.
 	gomega.RegisterFailHandler(ginkgo.Fail)
 
 	suiteCfg, reporterCfg := ginkgo.GinkgoConfiguration()

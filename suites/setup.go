@@ -65,10 +65,10 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 			Fail(err.Error())
 		}
 		harness.Use(p)
-		// A failed control is reported by every scenario as ERROR with its reason.
+		// A failed control makes the scenarios that need that role's codes ERROR with its reason.
 		_ = p.Control(ctx)
 	}
-	harness.StartPrefetches(p)
+	harness.StartPrefetches(p, GinkgoLabelFilter())
 })
 
 var _ = SynchronizedAfterSuite(func() {}, func() {

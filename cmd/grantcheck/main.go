@@ -14,7 +14,7 @@ import (
 // Exit codes: what CI branches on.
 const (
 	exitConformant    = 0
-	exitNotConformant = 1 // at least one FAIL or ERROR
+	exitNotConformant = 1 // not conformant (a FAIL) or incomplete (a MUST skipped, an ERROR, nothing tested)
 	exitUsage         = 2 // bad flags, bad configuration, provider unreachable
 )
 

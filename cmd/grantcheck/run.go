@@ -80,7 +80,10 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	defer p.Close()
 	if err := p.Control(ctx); err != nil {
-		fmt.Fprintf(stderr, "grantcheck: %v\ngrantcheck: every scenario but baseline-exchange will be ERROR; fix the login steps or the client configuration first\n", err)
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(stderr, "grantcheck: %s\n", line)
+		}
+		fmt.Fprintln(stderr, "grantcheck: the scenarios that need these clients' codes or tokens will be ERROR; fix the login steps or the client configuration first")
 	}
 
 	dir, err := filepath.Abs(*reportDir)
@@ -121,7 +124,8 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintf(stdout, "grantcheck: every verdict matches the baseline %s\n", *baselinePath)
 		return exitConformant, nil
 	}
-	if run.Outcome != reports.Conformant {
+	// Only conformant (with or without warnings) exits 0; under --strict a WARN is a FAIL already.
+	if !run.Outcome.Passed() {
 		return exitNotConformant, nil
 	}
 	return exitConformant, nil

@@ -107,6 +107,12 @@ func mismatches(run reports.Run, want map[string]string) []string {
 			diff = append(diff, fmt.Sprintf("%s: declared but not in the catalogue", id))
 		}
 	}
+	for _, r := range run.Results {
+		// A WARN is a broken SHOULD: its reason must not claim a MUST was broken.
+		if r.Verdict.Result == "WARN" && strings.Contains(strings.ToLower(firstLine(r.Verdict.Reason)), "must") {
+			diff = append(diff, fmt.Sprintf("%s: WARN whose reason says must: %s", r.ID, firstLine(r.Verdict.Reason)))
+		}
+	}
 	diff = append(diff, run.SuiteErrors...)
 	slices.Sort(diff)
 	return diff

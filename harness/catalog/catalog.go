@@ -27,7 +27,30 @@ const (
 	RestrictedClient Need = "restricted"
 	// CodeTTL: the provider's authorization code lifetime is configured (provider.code_ttl).
 	CodeTTL Need = "code_ttl"
+
+	// A control need: the role is configured and its control succeeded before the scenarios ran (a
+	// valid code exchange; for the restricted role, the client_credentials grant it declares). A
+	// scenario that uses the role's codes or tokens needs it: when the control failed, the scenario
+	// is ERROR, while scenarios that need no code still run.
+	PrimaryControl    Need = "primary-control"
+	SecondaryControl  Need = "secondary-control"
+	PublicControl     Need = "public-control"
+	RestrictedControl Need = "restricted-control"
 )
+
+// Role is the client role a need is about ("" for a need that is not about a client).
+func (n Need) Role() string {
+	switch n {
+	case PrimaryClient, SecondaryClient, PublicClient, RestrictedClient:
+		return string(n)
+	case PrimaryControl, SecondaryControl, PublicControl, RestrictedControl:
+		return strings.TrimSuffix(string(n), "-control")
+	}
+	return ""
+}
+
+// IsControl reports whether n needs the role's control to have succeeded.
+func (n Need) IsControl() bool { return strings.HasSuffix(string(n), "-control") }
 
 // Ref is one clause of one document.
 type Ref struct {
@@ -63,8 +86,9 @@ type Condition string
 const (
 	// Always: the alternative is as good as the primary error code.
 	Always Condition = ""
-	// GrantNotAdvertised: accepted only when the provider's discovery document does not list the
-	// grant type in grant_types_supported, i.e. the provider supports it for no client.
+	// GrantNotAdvertised: accepted only when the provider supports the grant type for no client:
+	// discovery's grant_types_supported does not list it, no configured client is allowed it, and
+	// no control performed it (a discovery document may omit grants the provider performs).
 	GrantNotAdvertised Condition = "grant-not-advertised"
 )
 

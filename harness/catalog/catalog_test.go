@@ -102,7 +102,7 @@ func TestEntriesAndLookup(t *testing.T) {
 		t.Error("Variant accepted an unknown name")
 	}
 	needs := GrantTypeNotAllowed.NeedsFor("refresh_token")
-	if len(needs) != 2 || needs[1] != RestrictedClient {
+	if len(needs) != 2 || needs[1] != RestrictedControl || needs[1].Role() != "restricted" || !needs[1].IsControl() {
 		t.Errorf("NeedsFor(refresh_token) = %v", needs)
 	}
 }

@@ -35,7 +35,7 @@ var (
 		ID: "token-response-no-store", Family: FamilyBaseline, Level: MUST,
 		Title: "a successful token response carries Cache-Control: no-store",
 		Refs:  []Ref{RFC6749("5.1")},
-		Needs: []Need{PrimaryClient},
+		Needs: []Need{PrimaryControl},
 		Note:  "Pragma: no-cache missing is a warning",
 	}
 
@@ -43,14 +43,14 @@ var (
 		ID: "code-reuse", Family: FamilyCodeReuse, Level: MUST,
 		Title:  "a redeemed authorization code is rejected on second use",
 		Refs:   []Ref{RFC6749("4.1.2"), OIDCCore("3.1.3.2")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
 		Expect: Expect{Error: invalidGrant, Status: 400},
 	}
 	CodeReuseRevokes = Scenario{
 		ID: "code-reuse-revokes", Family: FamilyCodeReuse, Level: SHOULD,
 		Title:  "tokens issued from a code are revoked when the code is presented again",
 		Refs:   []Ref{RFC6749("4.1.2"), RFC6749("10.5")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
 		Note:   "the first access token is rejected at userinfo or introspection; the first refresh token gets invalid_grant",
 		Expect: Expect{Error: invalidGrant},
 	}
@@ -58,7 +58,7 @@ var (
 		ID: "code-reuse-concurrent", Family: FamilyCodeReuse, Level: MUST,
 		Title:  "one code redeemed by parallel requests yields tokens exactly once",
 		Refs:   []Ref{RFC6749("4.1.2")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
 		Expect: Expect{Error: invalidGrant},
 	}
 
@@ -66,7 +66,7 @@ var (
 		ID: "code-expired", Family: FamilyCodeExpiry, Level: MUST,
 		Title:  "an authorization code is rejected after its lifetime",
 		Refs:   []Ref{RFC6749("4.1.2")},
-		Needs:  []Need{PrimaryClient, CodeTTL},
+		Needs:  []Need{PrimaryControl, CodeTTL},
 		Expect: Expect{Error: invalidGrant},
 	}
 	CodeUnknown = Scenario{
@@ -80,7 +80,7 @@ var (
 		ID: "code-tampered", Family: FamilyCodeExpiry, Level: MUST,
 		Title:  "an issued code with one character changed is rejected",
 		Refs:   []Ref{RFC6749("4.1.3"), RFC6749("5.2")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
 		Expect: Expect{Error: invalidGrant},
 	}
 
@@ -88,7 +88,7 @@ var (
 		ID: "redirect-uri-omitted", Family: FamilyRedirectURI, Level: MUST,
 		Title:  "redirect_uri sent to the authorization endpoint but omitted at the token endpoint is rejected",
 		Refs:   []Ref{RFC6749("4.1.3"), OIDCCore("3.1.3.2")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
 		Note:   "run by a client with two registered redirect URIs, so the provider cannot infer the value",
 		Expect: Expect{Error: invalidGrant, Alternatives: []Alternative{missingParam}},
 	}
@@ -96,7 +96,7 @@ var (
 		ID: "redirect-uri-mismatch", Family: FamilyRedirectURI, Level: MUST,
 		Title:  "redirect_uri at the token endpoint must equal the one sent to the authorization endpoint",
 		Refs:   []Ref{RFC6749("4.1.3"), RFC9700("2.1")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
 		Expect: Expect{Error: invalidGrant},
 		Variants: []Variant{
 			{Name: "trailing-slash", Title: "a trailing slash added"},
@@ -115,21 +115,21 @@ var (
 		ID: "pkce-verifier-mismatch", Family: FamilyPKCE, Level: MUST,
 		Title:  "a regenerated code_verifier is rejected",
 		Refs:   []Ref{RFC7636("4.6")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
 		Expect: Expect{Error: invalidGrant},
 	}
 	PKCEVerifierMissing = Scenario{
 		ID: "pkce-verifier-missing", Family: FamilyPKCE, Level: MUST,
 		Title:  "a code requested with a code_challenge is rejected without code_verifier",
 		Refs:   []Ref{RFC7636("4.6"), RFC9700("2.1.1")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
 		Expect: Expect{Error: invalidGrant, Alternatives: []Alternative{missingParam}},
 	}
 	PKCEDowngrade = Scenario{
 		ID: "pkce-downgrade", Family: FamilyPKCE, Level: MUST,
 		Title: "a code_verifier for a code requested without code_challenge is rejected",
 		Refs:  []Ref{RFC9700("4.8.2")},
-		Needs: []Need{PrimaryClient},
+		Needs: []Need{PrimaryControl},
 		Expect: Expect{Error: invalidGrant, Alternatives: []Alternative{{Error: invalidRequest,
 			Why: "RFC 9700 §4.8.2 requires rejecting the request; invalid_request names an unexpected parameter"}}},
 	}
@@ -137,14 +137,14 @@ var (
 		ID: "pkce-challenge-as-verifier", Family: FamilyPKCE, Level: MUST,
 		Title:  "the S256 code_challenge sent as the code_verifier is rejected",
 		Refs:   []Ref{RFC7636("4.6")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
 		Expect: Expect{Error: invalidGrant},
 	}
 	PKCEVerifierMalformed = Scenario{
 		ID: "pkce-verifier-malformed", Family: FamilyPKCE, Level: SHOULD,
 		Title: "a code_verifier outside RFC 7636's length or character set is rejected",
 		Refs:  []Ref{RFC7636("4.1")},
-		Needs: []Need{PrimaryClient},
+		Needs: []Need{PrimaryControl},
 		Note:  "the code_challenge is computed from the malformed verifier, so only the format check can reject it",
 		Variants: []Variant{
 			{Name: "42-chars", Title: "42 characters (minimum is 43)"},
@@ -157,21 +157,21 @@ var (
 		ID: "client-secret-wrong-basic", Family: FamilyClientAuth, Level: MUST,
 		Title:  "a wrong client secret in Authorization: Basic is rejected with invalid_client",
 		Refs:   []Ref{RFC6749("5.2")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
 		Expect: Expect{Error: invalidClient},
 	}
 	InvalidClientChallenge = Scenario{
 		ID: "invalid-client-challenge", Family: FamilyClientAuth, Level: MUST,
 		Title:  "failed Basic client authentication answers 401 with WWW-Authenticate: Basic",
 		Refs:   []Ref{RFC6749("5.2"), RFC7235("3.1")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
 		Expect: Expect{Error: invalidClient, Status: 401},
 	}
 	ClientSecretWrongPost = Scenario{
 		ID: "client-secret-wrong-post", Family: FamilyClientAuth, Level: MUST,
 		Title:  "a wrong client_secret in the request body is rejected with invalid_client",
 		Refs:   []Ref{RFC6749("5.2")},
-		Needs:  []Need{SecondaryClient},
+		Needs:  []Need{SecondaryControl},
 		Expect: Expect{Error: invalidClient},
 	}
 	ClientUnknown = Scenario{
@@ -185,7 +185,7 @@ var (
 		ID: "client-auth-missing", Family: FamilyClientAuth, Level: MUST,
 		Title: "a confidential client sending only client_id is rejected",
 		Refs:  []Ref{RFC6749("3.2.1"), RFC6749("4.1.3")},
-		Needs: []Need{PrimaryClient},
+		Needs: []Need{PrimaryControl},
 		Expect: Expect{Error: invalidClient, Alternatives: []Alternative{{Error: invalidRequest,
 			Why: "the client_secret parameter the client must send is missing (RFC 6749 §5.2)"}}},
 	}
@@ -215,12 +215,12 @@ var (
 			{Name: "client_credentials", Title: "client_credentials by the primary client", Needs: []Need{PrimaryClient}},
 			{Name: "password", Title: "password by the primary client", Needs: []Need{PrimaryClient}},
 			{Name: "refresh_token", Title: "refresh_token by the restricted client, with the primary client's refresh token",
-				Needs: []Need{PrimaryClient, RestrictedClient},
+				Needs: []Need{PrimaryControl, RestrictedControl},
 				Expect: Expect{Error: unauthorizedClient, Alternatives: []Alternative{
 					{Error: invalidGrant, Why: "the refresh token was issued to another client (RFC 6749 §5.2)"},
 					{Error: unsupportedGrantType, When: GrantNotAdvertised, Why: "the provider supports this grant for no client"}}}},
 			{Name: "authorization_code", Title: "authorization_code by the restricted client, with the primary client's code",
-				Needs: []Need{PrimaryClient, RestrictedClient},
+				Needs: []Need{PrimaryControl, RestrictedControl},
 				Expect: Expect{Error: unauthorizedClient, Alternatives: []Alternative{
 					{Error: invalidGrant, Why: "the code was issued to another client (RFC 6749 §5.2)"}}}},
 		},
@@ -230,23 +230,26 @@ var (
 		ID: "cross-client-code", Family: FamilyCrossClient, Level: MUST,
 		Title:  "the primary client's code redeemed by the secondary client with its own valid credentials is rejected",
 		Refs:   []Ref{RFC6749("4.1.3")},
-		Needs:  []Need{PrimaryClient, SecondaryClient},
+		Needs:  []Need{PrimaryControl, SecondaryControl},
 		Expect: Expect{Error: invalidGrant, Status: 400},
 	}
 	CrossClientCodePublic = Scenario{
 		ID: "cross-client-code-public", Family: FamilyCrossClient, Level: MUST,
 		Title: "the primary client's code redeemed by the public client with the right verifier is rejected",
 		Refs:  []Ref{RFC6749("4.1.3")},
-		Needs: []Need{PrimaryClient, PublicClient},
+		Needs: []Need{PrimaryControl, PublicControl},
 		Expect: Expect{Error: invalidGrant, Alternatives: []Alternative{{Error: invalidClient,
 			Why: "a provider may refuse the public client before it looks at the code"}}},
 	}
 	CrossClientIDMismatch = Scenario{
-		ID: "cross-client-id-mismatch", Family: FamilyCrossClient, Level: MUST,
+		ID: "cross-client-id-mismatch", Family: FamilyCrossClient, Level: SHOULD,
 		Title: "a body client_id naming another client than the authenticated one is rejected",
-		Refs:  []Ref{RFC6749("3.2.1")},
-		Needs: []Need{PrimaryClient, SecondaryClient},
-		Note:  "the primary client authenticates with Basic; the body's client_id names the secondary client",
+		Refs:  []Ref{RFC6749("3.2.1"), RFC6749("4.1.3")},
+		Needs: []Need{PrimaryControl, SecondaryControl},
+		Note: "the primary client authenticates with Basic; the body's client_id names the secondary client. RFC 6749 §3.2.1 " +
+			"puts no duty on the provider here, so tokens bound to the authenticated client are a warning (the OpenID FAPI " +
+			"profiles require rejection); tokens bound to the client the body names break §4.1.3 (FAIL:security). Whose " +
+			"tokens they are comes from introspection's client_id, else the id_token's azp/aud",
 		Expect: Expect{Error: invalidRequest, Alternatives: []Alternative{
 			{Error: invalidClient, Why: "the client's identity is ambiguous, so authentication fails (RFC 6749 §5.2)"},
 			{Error: invalidGrant, Why: "the code was not issued to the client the body names (RFC 6749 §4.1.3)"}}},

@@ -16,6 +16,8 @@ type Config struct {
 	Clients  Clients  `yaml:"clients"`
 	Login    Login    `yaml:"login"`
 	Timeouts Timeouts `yaml:"timeouts"`
+	// Concurrency shapes code-reuse-concurrent.
+	Concurrency Concurrency `yaml:"concurrency"`
 
 	// source is where this configuration came from, for messages.
 	source string
@@ -136,6 +138,15 @@ type Timeouts struct {
 	Scenario Duration `yaml:"scenario"`
 }
 
+// Concurrency shapes the race of code-reuse-concurrent: one round is a sample, so several rounds,
+// each with a fresh code, run at once and the worst decides.
+type Concurrency struct {
+	// Rounds is how many fresh codes are raced for. Default 5.
+	Rounds int `yaml:"rounds"`
+	// Parallel is how many redemptions race for one code. Default 8.
+	Parallel int `yaml:"parallel"`
+}
+
 // Duration is a time.Duration written as "10s" in YAML.
 type Duration time.Duration
 
@@ -223,6 +234,12 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Timeouts.Scenario == 0 {
 		c.Timeouts.Scenario = Duration(2 * time.Minute)
+	}
+	if c.Concurrency.Rounds == 0 {
+		c.Concurrency.Rounds = 5
+	}
+	if c.Concurrency.Parallel == 0 {
+		c.Concurrency.Parallel = 8
 	}
 }
 

@@ -309,5 +309,11 @@ func (p *parser) validate(c *Config) error {
 			return p.fail(f+".form", "required: a CSS selector for the form")
 		}
 	}
+	if n := c.Concurrency.Rounds; n < 1 || n > 50 {
+		return p.fail("concurrency.rounds", "%d is not between 1 and 50", n)
+	}
+	if n := c.Concurrency.Parallel; n < 2 || n > 64 {
+		return p.fail("concurrency.parallel", "%d is not between 2 and 64", n)
+	}
 	return nil
 }

@@ -24,16 +24,35 @@ const (
 	InvalidScope         = "invalid_scope"
 )
 
-// ErrorMatcher checks an RFC 6749 §5.2 error response.
-type ErrorMatcher struct {
-	accepted  []string // empty: any error code
-	status    int      // 0: 400, or 400/401 for invalid_client
-	challenge string   // the WWW-Authenticate scheme required on a 401
-	category  verdict.Category
-	reason    string
+// StandardErrors are the token endpoint error codes RFC 6749 §5.2 defines; an answer outside them
+// breaks the MUST of the error form whatever the scenario's level.
+var StandardErrors = []string{InvalidRequest, InvalidClient, InvalidGrant, UnauthorizedClient, UnsupportedGrantType, InvalidScope}
+
+// MustTag marks a finding that breaks a MUST whatever the scenario's own level: the harness never
+// softens "[format MUST] ..." to WARN in a SHOULD scenario. A finding without it is about the
+// scenario's own rule (did the provider refuse, with the expected code), which the level grades.
+const MustTag = " MUST"
+
+// finding is one problem the matcher saw. must: it breaks RFC 6749 §5.2's error form (status, media
+// type, a standard error code, character sets), which is MUST in every scenario.
+type finding struct {
+	category verdict.Category
+	must     bool
+	reason   string
 }
 
-// BeError matches a rejection with one of the accepted error codes (none given: any code).
+// ErrorMatcher checks an RFC 6749 §5.2 error response.
+type ErrorMatcher struct {
+	accepted  []string // empty: any §5.2 error code
+	status    int      // 0: 400, or 400/401 for invalid_client
+	challenge string   // the WWW-Authenticate scheme required on a 401
+	should    bool     // the scenario's rule is a SHOULD: its wording, and which finding leads
+	owner     *Owner   // whose tokens an acceptance issued, when the scenario found out
+	found     finding
+	also      []string
+}
+
+// BeError matches a rejection with one of the accepted error codes (none given: any §5.2 code).
 func BeError(accepted ...string) *ErrorMatcher { return &ErrorMatcher{accepted: accepted} }
 
 // WithStatus requires one HTTP status.
@@ -42,67 +61,131 @@ func (m *ErrorMatcher) WithStatus(status int) *ErrorMatcher { m.status = status;
 // WithChallenge requires WWW-Authenticate with this scheme (RFC 6749 §5.2 after Basic).
 func (m *ErrorMatcher) WithChallenge(scheme string) *ErrorMatcher { m.challenge = scheme; return m }
 
+// AsShould says the scenario's rule is a SHOULD: the reasons say "should", and a broken MUST of the
+// error form is reported before a broken SHOULD, since only the SHOULD may be softened.
+func (m *ErrorMatcher) AsShould() *ErrorMatcher { m.should = true; return m }
+
+// Owner is whose tokens a response carries, as far as the harness could tell: ClientID "" when it
+// could not; Evidence says how (introspection's client_id, the id_token's azp or aud) or why not.
+type Owner struct {
+	ClientID, Evidence string
+	// Authenticated is the client that authenticated the request; Named the one its body named.
+	Authenticated, Named string
+}
+
+// IssuedTo grades an acceptance by whose tokens it issued (cross-client-id-mismatch): tokens of
+// the client the body named break RFC 6749 §4.1.3 whatever the level (the code was issued to the
+// authenticated client); tokens of the authenticated client break only the scenario's own rule.
+func (m *ErrorMatcher) IssuedTo(o Owner) *ErrorMatcher { m.owner = &o; return m }
+
+func (m *ErrorMatcher) ownerFinding(r *token.Response, toks []string) finding {
+	o := m.owner
+	issued := fmt.Sprintf("the provider issued tokens (HTTP %d with %s)", r.Status, strings.Join(toks, ", "))
+	switch o.ClientID {
+	case o.Named:
+		return finding{verdict.Security, true, fmt.Sprintf("%s bound to %s, the client the body names, from a code issued to %s: "+
+			"RFC 6749 §4.1.3 requires the code to have been issued to the client that redeems it (%s)", issued, o.Named, o.Authenticated, o.Evidence)}
+	case o.Authenticated:
+		return finding{verdict.Security, false, fmt.Sprintf("%s bound to the authenticated client %s, ignoring the body client_id %s (%s): "+
+			"safe under RFC 6749 §3.2.1, but a request naming two clients should be refused (the OpenID FAPI profiles require it)%s",
+			issued, o.Authenticated, o.Named, o.Evidence, m.want())}
+	}
+	return finding{verdict.Security, false, fmt.Sprintf("%s where it should reject the request, and whose tokens they are is unknown (%s)%s",
+		issued, o.Evidence, m.want())}
+}
+
 // Match never errors on a *token.Response: every problem is a failure with a category.
 func (m *ErrorMatcher) Match(actual any) (bool, error) {
 	r, ok := actual.(*token.Response)
 	if !ok || r == nil {
 		return false, fmt.Errorf("BeError expects a *token.Response, got %T", actual)
 	}
-	m.category, m.reason = m.check(r)
-	return m.category == "", nil
+	m.found, m.also = finding{}, nil
+	findings := m.check(r)
+	if len(findings) == 0 {
+		return true, nil
+	}
+	lead := 0
+	if m.should { // a broken MUST outranks the SHOULD it accompanies
+		for i, f := range findings {
+			if f.must {
+				lead = i
+				break
+			}
+		}
+	}
+	m.found = findings[lead]
+	for i, f := range findings {
+		if i != lead {
+			m.also = append(m.also, f.reason)
+		}
+	}
+	return false, nil
 }
 
-func (m *ErrorMatcher) check(r *token.Response) (verdict.Category, string) {
+func (m *ErrorMatcher) check(r *token.Response) []finding {
+	verb := "must"
+	if m.should {
+		verb = "should"
+	}
 	if r.Status >= 200 && r.Status < 300 {
-		if toks := r.Tokens(); len(toks) > 0 {
-			return verdict.Security, fmt.Sprintf("the provider issued tokens (HTTP %d with %s) where it must reject the request%s",
-				r.Status, strings.Join(toks, ", "), m.want())
+		if toks := r.Tokens(); len(toks) > 0 && m.owner != nil {
+			return []finding{m.ownerFinding(r, toks)}
+		} else if len(toks) > 0 {
+			return []finding{{verdict.Security, false, fmt.Sprintf("the provider issued tokens (HTTP %d with %s) where it %s reject the request%s",
+				r.Status, strings.Join(toks, ", "), verb, m.want())}}
 		}
 		// A 2xx carrying an error object issued nothing: a wrong status, not an acceptance.
 		if code := r.String("error"); code != "" {
-			return verdict.ErrorCode, fmt.Sprintf("HTTP status is %d with error %q; RFC 6749 §5.2 requires 400 (400 or 401 for invalid_client)%s",
-				r.Status, code, m.want())
+			return []finding{{verdict.ErrorCode, true, fmt.Sprintf("HTTP status is %d with error %q; RFC 6749 §5.2 requires 400 (400 or 401 for invalid_client)%s",
+				r.Status, code, m.want())}}
 		}
-		return verdict.Security, fmt.Sprintf("the provider accepted the request (HTTP %d)%s", r.Status, m.want())
+		return []finding{{verdict.Security, false, fmt.Sprintf("the provider accepted the request (HTTP %d) where it %s reject it%s", r.Status, verb, m.want())}}
 	}
 	if r.JSON == nil {
-		return verdict.Format, fmt.Sprintf("the error response is not a JSON object (HTTP %d, Content-Type %q); RFC 6749 §5.2 requires application/json%s",
-			r.Status, r.Header.Get("Content-Type"), m.want())
+		return []finding{{verdict.Format, true, fmt.Sprintf("the error response is not a JSON object (HTTP %d, Content-Type %q); RFC 6749 §5.2 requires application/json%s",
+			r.Status, r.Header.Get("Content-Type"), m.want())}}
 	}
 	code, isString := r.JSON["error"].(string)
 	if !isString || code == "" {
-		return verdict.Format, fmt.Sprintf("the error response has no \"error\" string (HTTP %d); RFC 6749 §5.2 requires it%s", r.Status, m.want())
+		return []finding{{verdict.Format, true, fmt.Sprintf("the error response has no \"error\" string (HTTP %d); RFC 6749 §5.2 requires it%s", r.Status, m.want())}}
 	}
-	if len(m.accepted) > 0 && !slices.Contains(m.accepted, code) {
-		return verdict.ErrorCode, fmt.Sprintf("error is %q%s", code, m.want())
+	var out []finding
+	add := func(c verdict.Category, must bool, format string, args ...any) {
+		out = append(out, finding{c, must, fmt.Sprintf(format, args...)})
+	}
+	switch standard := slices.Contains(StandardErrors, code); {
+	case !standard:
+		add(verdict.ErrorCode, true, "error is %q, which is not an RFC 6749 §5.2 error code%s", code, m.want())
+	case len(m.accepted) > 0 && !slices.Contains(m.accepted, code):
+		add(verdict.ErrorCode, false, "error is %q%s", code, m.want())
 	}
 	if cat, why := m.checkStatus(r, code); cat != "" {
-		return cat, why
+		add(cat, true, "%s", why)
 	}
 	if r.MediaType != "application/json" {
-		return verdict.Format, fmt.Sprintf("Content-Type is %q; RFC 6749 §5.2 requires application/json", r.Header.Get("Content-Type"))
+		add(verdict.Format, true, "Content-Type is %q; RFC 6749 §5.2 requires application/json", r.Header.Get("Content-Type"))
 	}
 	if bad := outside(code, errorChars); bad != "" {
-		return verdict.Format, fmt.Sprintf("error %q contains %s, outside RFC 6749 §5.2's %%x20-21 / %%x23-5B / %%x5D-7E", code, bad)
+		add(verdict.Format, true, "error %q contains %s, outside RFC 6749 §5.2's %%x20-21 / %%x23-5B / %%x5D-7E", code, bad)
 	}
 	if desc, present := r.JSON["error_description"]; present {
 		s, _ := desc.(string)
 		if bad := outside(strings.NewReplacer("\r", "", "\n", "", "\t", "").Replace(s), errorChars); bad != "" {
-			return verdict.Format, fmt.Sprintf("error_description contains %s, outside RFC 6749 §5.2's %%x20-21 / %%x23-5B / %%x5D-7E", bad)
-		}
-		if strings.ContainsAny(s, "\r\n\t") {
+			add(verdict.Format, true, "error_description contains %s, outside RFC 6749 §5.2's %%x20-21 / %%x23-5B / %%x5D-7E", bad)
+		} else if strings.ContainsAny(s, "\r\n\t") {
 			r.Warnings = append(r.Warnings, "error_description contains CR, LF or TAB, outside RFC 6749 §5.2's character set")
 		}
 	}
 	if uri, present := r.JSON["error_uri"].(string); present {
 		if bad := outside(uri, uriChars); bad != "" {
-			return verdict.Format, fmt.Sprintf("error_uri contains %s, outside RFC 6749 §5.2's %%x21 / %%x23-5B / %%x5D-7E", bad)
+			add(verdict.Format, true, "error_uri contains %s, outside RFC 6749 §5.2's %%x21 / %%x23-5B / %%x5D-7E", bad)
 		}
 	}
 	if toks := r.Tokens(); len(toks) > 0 {
-		return verdict.Format, fmt.Sprintf("the error response carries %s", strings.Join(toks, ", "))
+		add(verdict.Format, true, "the error response carries %s", strings.Join(toks, ", "))
 	}
-	return "", ""
+	return out
 }
 
 func (m *ErrorMatcher) checkStatus(r *token.Response, code string) (verdict.Category, string) {
@@ -132,16 +215,25 @@ func (m *ErrorMatcher) checkStatus(r *token.Response, code string) (verdict.Cate
 func (m *ErrorMatcher) want() string {
 	switch len(m.accepted) {
 	case 0:
-		return "; want a §5.2 error response"
+		return "; want an RFC 6749 §5.2 error response"
 	case 1:
 		return fmt.Sprintf("; want %q", m.accepted[0])
 	}
 	return fmt.Sprintf("; want one of %q", m.accepted)
 }
 
-// FailureMessage starts with the category, then the reason, then the redacted exchange.
+// FailureMessage starts with the category (and MustTag for a broken MUST of the form), then the
+// leading finding, the others, and the redacted exchange.
 func (m *ErrorMatcher) FailureMessage(actual any) string {
-	return fmt.Sprintf("[%s] %s%s", m.category, m.reason, printed(actual))
+	tag := string(m.found.category)
+	if m.found.must {
+		tag += MustTag
+	}
+	also := ""
+	if len(m.also) > 0 {
+		also = " (also: " + strings.Join(m.also, "; ") + ")"
+	}
+	return fmt.Sprintf("[%s] %s%s%s", tag, m.found.reason, also, printed(actual))
 }
 
 // NegatedFailureMessage exists for the interface; scenarios never negate BeError.

@@ -114,6 +114,36 @@ func beError(codes ...string) func() types.GomegaMatcher {
 func TestBeError(t *testing.T) {
 	runMatchCases(t, []matchCase{
 		{
+			name: "SHOULD: tokens issued is the rule broken, worded as should", matcher: func() types.GomegaMatcher { return BeError().AsShould() },
+			actual:   answer(200, jsonCT, `{"access_token":"`+accessToken+`","token_type":"Bearer"}`),
+			category: "security", reason: "where it should reject the request",
+		},
+		{
+			name: "SHOULD: a 403 refusal breaks the MUST of the form", matcher: func() types.GomegaMatcher { return BeError().AsShould() },
+			actual:   answer(403, jsonCT, errBody(InvalidRequest)),
+			category: "error-code MUST", reason: "HTTP status is 403",
+		},
+		{
+			name: "SHOULD: an empty refusal breaks the MUST of the form", matcher: func() types.GomegaMatcher { return BeError().AsShould() },
+			actual:   answer(400, nil, ``),
+			category: "format MUST", reason: "not a JSON object",
+		},
+		{
+			name: "SHOULD: a code outside §5.2 breaks the MUST of the form", matcher: func() types.GomegaMatcher { return BeError().AsShould() },
+			actual:   answer(400, jsonCT, `{"error":"bad_verifier"}`),
+			category: "error-code MUST", reason: `"bad_verifier", which is not an RFC 6749 §5.2 error code`,
+		},
+		{
+			name: "SHOULD: an unexpected §5.2 code is the rule, a wrong status outranks it", matcher: func() types.GomegaMatcher { return BeError(InvalidRequest).AsShould() },
+			actual:   answer(401, jsonCT, errBody(InvalidGrant)),
+			category: "error-code MUST", reason: `HTTP status is 401; RFC 6749 §5.2 requires 400 for invalid_grant (also: error is "invalid_grant"`,
+		},
+		{
+			name: "SHOULD: an unexpected §5.2 code alone is the rule", matcher: func() types.GomegaMatcher { return BeError(InvalidRequest).AsShould() },
+			actual:   answer(400, jsonCT, errBody(InvalidGrant)),
+			category: "error-code", reason: `error is "invalid_grant"; want "invalid_request"`,
+		},
+		{
 			name: "400 invalid_grant", matcher: beError(InvalidGrant),
 			actual: answer(400, jsonCT, errBody(InvalidGrant)),
 		},
@@ -130,17 +160,17 @@ func TestBeError(t *testing.T) {
 		{
 			name: "200 carrying an error object issued nothing: error-code", matcher: beError(InvalidGrant),
 			actual:   answer(200, jsonCT, errBody(InvalidGrant)),
-			category: "error-code", reason: `HTTP status is 200 with error "invalid_grant"`,
+			category: "error-code MUST", reason: `HTTP status is 200 with error "invalid_grant"`,
 		},
 		{
 			name: "HTML 400 is a format failure", matcher: beError(InvalidGrant),
 			actual:   answer(400, hdr("Content-Type", "text/html"), "<html><body>Bad Request</body></html>"),
-			category: "format", reason: `not a JSON object (HTTP 400, Content-Type "text/html")`,
+			category: "format MUST", reason: `not a JSON object (HTTP 400, Content-Type "text/html")`,
 		},
 		{
 			name: "empty 400 is a format failure", matcher: beError(InvalidGrant),
 			actual:   answer(400, hdr(), ""),
-			category: "format", reason: "RFC 6749 §5.2 requires application/json",
+			category: "format MUST", reason: "RFC 6749 §5.2 requires application/json",
 		},
 		{
 			name: "wrong error code", matcher: beError(InvalidGrant),
@@ -163,12 +193,12 @@ func TestBeError(t *testing.T) {
 		{
 			name: "no accepted codes still requires an error", matcher: beError(),
 			actual:   answer(400, jsonCT, `{"message":"nope"}`),
-			category: "format", reason: `no "error" string`,
+			category: "format MUST", reason: `no "error" string`,
 		},
 		{
 			name: "error that is not a string", matcher: beError(InvalidGrant),
 			actual:   answer(400, jsonCT, `{"error":400}`),
-			category: "format", reason: `no "error" string (HTTP 400)`,
+			category: "format MUST", reason: `no "error" string (HTTP 400)`,
 		},
 		{
 			name: "401 for invalid_client is allowed", matcher: beError(InvalidClient),
@@ -181,17 +211,17 @@ func TestBeError(t *testing.T) {
 		{
 			name: "403 for invalid_client", matcher: beError(InvalidClient),
 			actual:   answer(403, jsonCT, errBody(InvalidClient)),
-			category: "error-code", reason: "HTTP status is 403; RFC 6749 §5.2 allows 400 or 401 for invalid_client",
+			category: "error-code MUST", reason: "HTTP status is 403; RFC 6749 §5.2 allows 400 or 401 for invalid_client",
 		},
 		{
 			name: "401 for invalid_grant", matcher: beError(InvalidGrant),
 			actual:   answer(401, jsonCT, errBody(InvalidGrant)),
-			category: "error-code", reason: "HTTP status is 401; RFC 6749 §5.2 requires 400 for invalid_grant",
+			category: "error-code MUST", reason: "HTTP status is 401; RFC 6749 §5.2 requires 400 for invalid_grant",
 		},
 		{
 			name: "500 with a JSON error", matcher: beError(InvalidGrant),
 			actual:   answer(500, jsonCT, errBody(InvalidGrant)),
-			category: "error-code", reason: "HTTP status is 500",
+			category: "error-code MUST", reason: "HTTP status is 500",
 		},
 		{
 			name: "WithStatus met", matcher: func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401) },
@@ -200,7 +230,7 @@ func TestBeError(t *testing.T) {
 		{
 			name: "WithStatus not met", matcher: func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401) },
 			actual:   answer(400, jsonCT, errBody(InvalidClient)),
-			category: "error-code", reason: "HTTP status is 400, want 401",
+			category: "error-code MUST", reason: "HTTP status is 400, want 401",
 		},
 		{
 			name: "WithStatus allows a status the default would not", matcher: func() types.GomegaMatcher { return BeError(InvalidRequest).WithStatus(405) },
@@ -233,35 +263,35 @@ func TestBeError(t *testing.T) {
 			matcher: func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
 			actual: answer(401, hdr("Content-Type", "application/json",
 				"WWW-Authenticate", `Bearer realm="x, Basic y"`), errBody(InvalidClient)),
-			category: "format", reason: "requires the Basic scheme the client used",
+			category: "format MUST", reason: "requires the Basic scheme the client used",
 		},
 		{
 			name:     "WithChallenge: header missing",
 			matcher:  func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
 			actual:   answer(401, jsonCT, errBody(InvalidClient)),
-			category: "format", reason: "401 without WWW-Authenticate; RFC 6749 §5.2 requires a Basic challenge",
+			category: "format MUST", reason: "401 without WWW-Authenticate; RFC 6749 §5.2 requires a Basic challenge",
 		},
 		{
 			name:     "WithChallenge: other scheme",
 			matcher:  func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
 			actual:   answer(401, hdr("Content-Type", "application/json", "WWW-Authenticate", `Bearer realm="id"`), errBody(InvalidClient)),
-			category: "format", reason: `WWW-Authenticate is "Bearer realm=\"id\""`,
+			category: "format MUST", reason: `WWW-Authenticate is "Bearer realm=\"id\""`,
 		},
 		{
 			name:     "WithChallenge: a 400 is a status failure first",
 			matcher:  func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
 			actual:   answer(400, jsonCT, errBody(InvalidClient)),
-			category: "error-code", reason: "want 401",
+			category: "error-code MUST", reason: "want 401",
 		},
 		{
 			name: "text/plain with a JSON body", matcher: beError(InvalidGrant),
 			actual:   answer(400, hdr("Content-Type", "text/plain"), errBody(InvalidGrant)),
-			category: "format", reason: `Content-Type is "text/plain"; RFC 6749 §5.2 requires application/json`,
+			category: "format MUST", reason: `Content-Type is "text/plain"; RFC 6749 §5.2 requires application/json`,
 		},
 		{
 			name: "JSON body without Content-Type", matcher: beError(InvalidGrant),
 			actual:   answer(400, hdr(), errBody(InvalidGrant)),
-			category: "format", reason: `Content-Type is ""`,
+			category: "format MUST", reason: `Content-Type is ""`,
 		},
 		{
 			name: "application/json with parameters", matcher: beError(InvalidGrant),
@@ -270,21 +300,22 @@ func TestBeError(t *testing.T) {
 		{
 			name: "error with a double quote", matcher: beError(),
 			actual:   answer(400, jsonCT, `{"error":"invalid\"grant"}`),
-			category: "format", reason: `error "invalid\"grant" contains '"'`,
+			category: "error-code MUST", reason: `error "invalid\"grant" contains '"'`,
 		},
 		{
 			name: "error with a backslash", matcher: beError(),
 			actual:   answer(400, jsonCT, `{"error":"invalid\\grant"}`),
-			category: "format", reason: `contains '\\'`,
+			category: "error-code MUST", reason: `contains '\\'`,
 		},
 		{
 			name: "error with a non-ASCII letter", matcher: beError(),
 			actual:   answer(400, jsonCT, `{"error":"invalid_grànt"}`),
-			category: "format", reason: "'à'",
+			category: "error-code MUST", reason: "'à'",
 		},
 		{
-			name: "error with a space is within the set", matcher: beError(),
-			actual: answer(400, jsonCT, `{"error":"invalid grant"}`),
+			name: "a code outside §5.2 fails the form even when any code is accepted", matcher: beError(),
+			actual:   answer(400, jsonCT, `{"error":"invalid grant"}`),
+			category: "error-code MUST", reason: `error is "invalid grant", which is not an RFC 6749 §5.2 error code`,
 		},
 		{
 			name: "CR/LF in error_description passes with a warning", matcher: beError(InvalidGrant),
@@ -299,12 +330,12 @@ func TestBeError(t *testing.T) {
 		{
 			name: "non-ASCII in error_description", matcher: beError(InvalidGrant),
 			actual:   answer(400, jsonCT, `{"error":"invalid_grant","error_description":"code expiré"}`),
-			category: "format", reason: "error_description contains 'é'",
+			category: "format MUST", reason: "error_description contains 'é'",
 		},
 		{
 			name: "double quote in error_description", matcher: beError(InvalidGrant),
 			actual:   answer(400, jsonCT, `{"error":"invalid_grant","error_description":"code \"x\" unknown"}`),
-			category: "format", reason: "error_description contains '\"'",
+			category: "format MUST", reason: "error_description contains '\"'",
 		},
 		{
 			name: "error_description null is not a character problem", matcher: beError(InvalidGrant),
@@ -313,7 +344,7 @@ func TestBeError(t *testing.T) {
 		{
 			name: "error_uri with a space", matcher: beError(InvalidGrant),
 			actual:   answer(400, jsonCT, `{"error":"invalid_grant","error_uri":"https://id.example/errors/invalid grant"}`),
-			category: "format", reason: "error_uri contains ' '",
+			category: "format MUST", reason: "error_uri contains ' '",
 		},
 		{
 			name: "valid error_uri", matcher: beError(InvalidGrant),
@@ -322,7 +353,7 @@ func TestBeError(t *testing.T) {
 		{
 			name: "tokens inside an error body", matcher: beError(InvalidGrant),
 			actual:   answer(400, jsonCT, `{"error":"invalid_grant","access_token":"`+accessToken+`","refresh_token":"`+refreshToken+`"}`),
-			category: "format", reason: "the error response carries access_token, refresh_token",
+			category: "format MUST", reason: "the error response carries access_token, refresh_token",
 		},
 	})
 }
@@ -337,9 +368,8 @@ func TestMatchersRejectOtherTypes(t *testing.T) {
 		{"BeError with a nil response", BeError(), (*token.Response)(nil)},
 		{"BeTokenResponse with an int", BeTokenResponse(false), 200},
 		{"HaveNoStore with nil", HaveNoStore(), nil},
-		{"BeRefusedAccessToken with a string", BeRefusedAccessToken(), "x"},
-		{"BeInactiveIntrospection with a map", BeInactiveIntrospection(), map[string]any{}},
-		{"SucceedExactlyOnce with one response", SucceedExactlyOnce(), answer(200, jsonCT, `{}`)},
+		{"BeRevoked with a string", BeRevoked(func() *ErrorMatcher { return BeError() }), "x"},
+		{"WinOnceEachRound with one response", WinOnceEachRound(func() *ErrorMatcher { return BeError() }), answer(200, jsonCT, `{}`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -432,95 +462,58 @@ func TestHaveNoStore(t *testing.T) {
 	})
 }
 
-func TestBeRefusedAccessToken(t *testing.T) {
-	refused := func() types.GomegaMatcher { return BeRefusedAccessToken() }
-	runMatchCases(t, []matchCase{
-		{
-			name: "401 invalid_token", matcher: refused,
-			actual: answer(401, hdr("WWW-Authenticate", `Bearer error="invalid_token"`), ""),
-		},
-		{
-			name: "403", matcher: refused,
-			actual: answer(403, hdr(), ""),
-		},
-		{
-			name: "200 userinfo: the token still works", matcher: refused,
-			actual:   answer(200, jsonCT, `{"sub":"alice"}`),
-			category: "security", reason: "the access token still works (HTTP 200)",
-		},
-	})
-}
-
-func TestBeInactiveIntrospection(t *testing.T) {
-	inactive := func() types.GomegaMatcher { return BeInactiveIntrospection() }
-	runMatchCases(t, []matchCase{
-		{
-			name: "active false", matcher: inactive,
-			actual: answer(200, jsonCT, `{"active":false}`),
-		},
-		{
-			name: "active true", matcher: inactive,
-			actual:   answer(200, jsonCT, `{"active":true,"sub":"alice"}`),
-			category: "security", reason: "still active",
-		},
-		{
-			name: "active missing counts as inactive", matcher: inactive,
-			actual: answer(200, jsonCT, `{}`),
-		},
-		{
-			name: "active as a string is not true", matcher: inactive,
-			actual: answer(200, jsonCT, `{"active":"true"}`),
-		},
-		{
-			name: "401 without JSON", matcher: inactive,
-			actual:   answer(401, hdr(), ""),
-			category: "format", reason: "introspection answered HTTP 401 without a JSON object",
-		},
-		{
-			name: "200 HTML", matcher: inactive,
-			actual:   answer(200, hdr("Content-Type", "text/html"), "<html></html>"),
-			category: "format", reason: "HTTP 200 without a JSON object",
-		},
-	})
-}
-
-func TestSucceedExactlyOnce(t *testing.T) {
+func TestWinOnceEachRound(t *testing.T) {
 	ok := func() *token.Response {
 		return answer(200, jsonCT, `{"access_token":"`+accessToken+`","token_type":"Bearer"}`)
 	}
 	rejected := func() *token.Response { return answer(400, jsonCT, errBody(InvalidGrant)) }
-	once := func() types.GomegaMatcher { return SucceedExactlyOnce() }
+	busy := func() *token.Response { return answer(500, jsonCT, `{"error":"server_error"}`) }
+	fakeOK := func() *token.Response { return answer(200, jsonCT, errBody(InvalidGrant)) }
+	once := func() types.GomegaMatcher {
+		return WinOnceEachRound(func() *ErrorMatcher { return BeError(InvalidGrant) })
+	}
+	round := func(rs ...*token.Response) []*token.Response { return rs }
 	runMatchCases(t, []matchCase{
 		{
-			name: "one of four", matcher: once,
-			actual: []*token.Response{rejected(), ok(), rejected(), rejected()},
+			name: "one winner in every round", matcher: once,
+			actual: Rounds{round(rejected(), ok(), rejected()), round(ok(), rejected(), rejected())},
 		},
 		{
-			name: "two of four", matcher: once,
-			actual:   []*token.Response{ok(), rejected(), ok(), rejected()},
-			category: "security", reason: "2 of 4 parallel redemptions of one code issued tokens",
+			name: "the worst round decides: tokens twice in a later round", matcher: once,
+			actual:   Rounds{round(ok(), rejected()), round(ok(), rejected()), round(ok(), ok())},
+			category: "security", reason: "in round 3 of 3, 2 of 2 parallel redemptions of one code issued tokens (round 1: 1× tokens, 1× HTTP 400 invalid_grant; round 2:",
 		},
 		{
-			name: "all", matcher: once,
-			actual:   []*token.Response{ok(), ok(), ok()},
-			category: "security", reason: "3 of 3",
+			name: "more tokens outrank a round with none", matcher: once,
+			actual:   Rounds{round(rejected(), rejected()), round(ok(), ok())},
+			category: "security", reason: "in round 2 of 2",
 		},
 		{
-			name: "none", matcher: once,
-			actual:   []*token.Response{rejected(), rejected()},
-			category: "error-code", reason: "none of 2 parallel redemptions of a valid code succeeded",
+			name: "a round with no winner", matcher: once,
+			actual:   Rounds{round(ok(), rejected()), round(rejected(), rejected())},
+			category: "error-code", reason: "in round 2 of 2, none of 2 parallel redemptions of a valid code issued tokens",
 		},
 		{
-			name: "no responses", matcher: once,
-			actual:   []*token.Response{},
-			category: "error-code", reason: "none of 0",
+			name: "a 200 without a token is no winner", matcher: once,
+			actual:   Rounds{round(ok(), fakeOK(), fakeOK())},
+			category: "error-code MUST", reason: `round 1 of 1, a losing redemption: HTTP status is 200 with error "invalid_grant"`,
+		},
+		{
+			name: "losers answered 500 server_error", matcher: once,
+			actual:   Rounds{round(ok(), rejected()), round(busy(), ok(), busy())},
+			category: "error-code MUST", reason: `round 2 of 2, a losing redemption: error is "server_error", which is not an RFC 6749 §5.2 error code`,
+		},
+		{
+			name: "no rounds", matcher: once,
+			actual:   Rounds{},
+			category: "error-code", reason: "no redemption round ran",
 		},
 	})
 }
 
 func TestNegatedMessages(t *testing.T) {
 	r := answer(400, jsonCT, errBody(InvalidGrant))
-	for _, m := range []types.GomegaMatcher{BeError(), BeTokenResponse(false), HaveNoStore(), BeRefusedAccessToken()} {
+	for _, m := range []types.GomegaMatcher{BeError(), BeTokenResponse(false), HaveNoStore()} {
 		msg := m.NegatedFailureMessage(r)
 		if !strings.HasPrefix(msg, "[") || !strings.Contains(msg, "→ POST https://id.example/token") {
 			t.Errorf("%T negated message:\n%s", m, msg)
@@ -530,5 +523,44 @@ func TestNegatedMessages(t *testing.T) {
 				t.Errorf("%T negated message shows %q", m, raw)
 			}
 		}
+	}
+}
+
+func TestBeRevoked(t *testing.T) {
+	revoked := func() types.GomegaMatcher {
+		return BeRevoked(func() *ErrorMatcher { return BeError(InvalidGrant).AsShould() })
+	}
+	refused := func() *token.Response { return answer(400, jsonCT, errBody(InvalidGrant)) }
+	works := func() *token.Response {
+		return answer(200, jsonCT, `{"access_token":"`+accessToken+`","token_type":"Bearer"}`)
+	}
+	gone := &TokenState{Evidence: "userinfo refused it"}
+	alive := &TokenState{Works: true, Evidence: "userinfo answered HTTP 200"}
+	runMatchCases(t, []matchCase{
+		{name: "both revoked", matcher: revoked, actual: Revocation{Access: gone, Refresh: refused()}},
+		{
+			name: "the access token still works, the refresh token is reported too", matcher: revoked,
+			actual:   Revocation{Access: alive, Refresh: refused()},
+			category: "security", reason: "access token: still works (userinfo answered HTTP 200); refresh token: revoked (HTTP 400 invalid_grant)",
+		},
+		{
+			name: "the refresh token still works, the access token is reported too", matcher: revoked,
+			actual:   Revocation{Access: gone, Refresh: works()},
+			category: "security", reason: "access token: revoked (userinfo refused it); refresh token: still works",
+		},
+		{
+			name: "a malformed refresh refusal is revoked plus a form finding", matcher: revoked,
+			actual:   Revocation{Access: gone, Refresh: answer(403, hdr("Content-Type", "text/html"), `<p>no</p>`)},
+			category: "format MUST", reason: "refresh token: revoked, but the refusal is wrong: the error response is not a JSON object (HTTP 403",
+		},
+		{
+			name: "a form finding outranks a token that still works", matcher: revoked,
+			actual:   Revocation{Access: alive, Refresh: answer(400, jsonCT, `{"error":"token_revoked"}`)},
+			category: "error-code MUST", reason: "access token: still works",
+		},
+	})
+	m := BeRevoked(func() *ErrorMatcher { return BeError(InvalidGrant) })
+	if ok, _ := m.Match(Revocation{Access: &TokenState{Unknown: "userinfo answered HTTP 503"}, Refresh: refused()}); !ok || m.Unknown == "" {
+		t.Errorf("an unreadable access token state: matched %v, Unknown %q; want a match with Unknown set (the harness makes it ERROR)", ok, m.Unknown)
 	}
 }

@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/onsi/gomega/types"
 
@@ -9,86 +10,203 @@ import (
 	"github.com/grantcheck/grantcheck/harness/verdict"
 )
 
-// funcMatcher is a matcher whose check returns the failure category and reason ("" when met).
-type funcMatcher struct {
-	check  func(actual any) (verdict.Category, string, error)
-	cat    verdict.Category
-	reason string
+// TokenState is what a proven check (one that accepted the fresh token) said about a token later.
+type TokenState struct {
+	Works    bool   // the token is still accepted
+	Evidence string // how the check answered
+	// Unknown says why the check gave no answer it can be read by ("" when it did).
+	Unknown string
 }
 
-func (m *funcMatcher) Match(actual any) (bool, error) {
-	cat, reason, err := m.check(actual)
-	m.cat, m.reason = cat, reason
-	return cat == "" && err == nil, err
+// Revocation is what happened to a code's first tokens after the code was presented again: the
+// access token's state (nil when nothing could check it, AccessUnchecked says why) and the answer
+// to a refresh with the first refresh token (nil when none was issued).
+type Revocation struct {
+	Access          *TokenState
+	AccessUnchecked string
+	Refresh         *token.Response
 }
 
-func (m *funcMatcher) FailureMessage(actual any) string {
-	return fmt.Sprintf("[%s] %s%s", m.cat, m.reason, printed(actual))
+// RevocationMatcher checks both tokens and reports both. A refresh refusal is "revoked" even when
+// malformed; its form is then a finding of its own (a MUST, RFC 6749 §5.2).
+type RevocationMatcher struct {
+	refusal func() *ErrorMatcher
+	message string
+	// Unknown is set after a match when the access token's state could not be read.
+	Unknown string
 }
 
-func (m *funcMatcher) NegatedFailureMessage(actual any) string {
-	return "[error-code] negation is not supported by this matcher" + printed(actual)
+// BeRevoked matches when the access token no longer works and the refresh is refused by refusal().
+func BeRevoked(refusal func() *ErrorMatcher) *RevocationMatcher {
+	return &RevocationMatcher{refusal: refusal}
 }
 
-func asResponse(actual any) (*token.Response, error) {
-	r, ok := actual.(*token.Response)
-	if !ok || r == nil {
-		return nil, fmt.Errorf("expected a *token.Response, got %T", actual)
+func (m *RevocationMatcher) Match(actual any) (bool, error) {
+	rev, ok := actual.(Revocation)
+	if !ok {
+		return false, fmt.Errorf("BeRevoked expects oauth.Revocation, got %T", actual)
 	}
-	return r, nil
-}
-
-// BeRefusedAccessToken matches a resource answer refusing the token (RFC 6750 §3.1: 401
-// invalid_token); a 2xx means the token still works.
-func BeRefusedAccessToken() types.GomegaMatcher {
-	return &funcMatcher{check: func(actual any) (verdict.Category, string, error) {
-		r, err := asResponse(actual)
-		if err != nil {
-			return "", "", err
-		}
-		if r.Status >= 200 && r.Status < 300 {
-			return verdict.Security, fmt.Sprintf("the access token still works (HTTP %d)", r.Status), nil
-		}
-		return "", "", nil
-	}}
-}
-
-// BeInactiveIntrospection matches an introspection answer with active:false (RFC 7662 §2.2).
-func BeInactiveIntrospection() types.GomegaMatcher {
-	return &funcMatcher{check: func(actual any) (verdict.Category, string, error) {
-		r, err := asResponse(actual)
-		if err != nil {
-			return "", "", err
-		}
-		if active, _ := r.JSON["active"].(bool); active {
-			return verdict.Security, "introspection says the access token is still active", nil
-		}
-		if r.Status != 200 || r.JSON == nil {
-			return verdict.Format, fmt.Sprintf("introspection answered HTTP %d without a JSON object (RFC 7662 §2.2)", r.Status), nil
-		}
-		return "", "", nil
-	}}
-}
-
-// SucceedExactlyOnce matches parallel redemptions of one code of which exactly one got tokens.
-func SucceedExactlyOnce() types.GomegaMatcher {
-	return &funcMatcher{check: func(actual any) (verdict.Category, string, error) {
-		rs, ok := actual.([]*token.Response)
-		if !ok {
-			return "", "", fmt.Errorf("SucceedExactlyOnce expects []*token.Response, got %T", actual)
-		}
-		ok200 := 0
-		for _, r := range rs {
-			if r.Status >= 200 && r.Status < 300 {
-				ok200++
-			}
-		}
+	var parts []string
+	tag := ""
+	switch a := rev.Access; {
+	case a == nil:
+		m.Unknown = rev.AccessUnchecked
+		parts = append(parts, "access token: not checked ("+rev.AccessUnchecked+")")
+	case a.Unknown != "":
+		m.Unknown = a.Unknown
+		parts = append(parts, "access token: unknown ("+a.Unknown+")")
+	case a.Works:
+		tag = string(verdict.Security)
+		parts = append(parts, "access token: still works ("+a.Evidence+")")
+	default:
+		parts = append(parts, "access token: revoked ("+a.Evidence+")")
+	}
+	if r := rev.Refresh; r != nil {
+		em := m.refusal()
+		matched, err := em.Match(r)
 		switch {
-		case ok200 > 1:
-			return verdict.Security, fmt.Sprintf("%d of %d parallel redemptions of one code issued tokens", ok200, len(rs)), nil
-		case ok200 == 0:
-			return verdict.ErrorCode, fmt.Sprintf("none of %d parallel redemptions of a valid code succeeded", len(rs)), nil
+		case err != nil:
+			return false, err
+		case matched:
+			parts = append(parts, fmt.Sprintf("refresh token: revoked (HTTP %d %s)", r.Status, r.String("error")))
+		case em.found.category == verdict.Security:
+			if tag == "" {
+				tag = string(verdict.Security)
+			}
+			parts = append(parts, fmt.Sprintf("refresh token: still works (HTTP %d with %s)", r.Status, strings.Join(r.Tokens(), ", ")))
+		default:
+			// Refused, so revoked; but the refusal breaks the error form or names another code.
+			t := string(em.found.category)
+			if em.found.must {
+				t += MustTag
+			}
+			if tag == "" || em.found.must {
+				tag = t
+			}
+			parts = append(parts, "refresh token: revoked, but the refusal is wrong: "+em.found.reason)
 		}
-		return "", "", nil
-	}}
+	} else {
+		parts = append(parts, "refresh token: none was issued")
+	}
+	m.message = strings.Join(parts, "; ")
+	if tag == "" {
+		return true, nil
+	}
+	lead := ""
+	if tag == string(verdict.Security) {
+		lead = "tokens issued from the code are still valid after it was presented again (RFC 6749 §4.1.2 says they should be revoked): "
+	}
+	m.message = "[" + tag + "] " + lead + m.message
+	return false, nil
 }
+
+// Summary is the one-line account of both tokens, also after a match.
+func (m *RevocationMatcher) Summary() string { return m.message }
+
+func (m *RevocationMatcher) FailureMessage(any) string { return m.message }
+
+func (m *RevocationMatcher) NegatedFailureMessage(any) string {
+	return "[error-code] negation is not supported by this matcher"
+}
+
+// Rounds are the answers of parallel redemption rounds, one fresh code per round.
+type Rounds [][]*token.Response
+
+// RoundsMatcher checks that in every round exactly one redemption got tokens and every other
+// answer is the rejection loser() describes. One round is a sample: the worst round decides, and
+// the reason lists every round's counts.
+type RoundsMatcher struct {
+	loser   func() *ErrorMatcher
+	message string
+}
+
+// WinOnceEachRound matches rounds in which exactly one redemption got tokens (a 2xx counts only
+// when it carries one) and every loser's answer matches loser().
+func WinOnceEachRound(loser func() *ErrorMatcher) *RoundsMatcher { return &RoundsMatcher{loser: loser} }
+
+func (m *RoundsMatcher) Match(actual any) (bool, error) {
+	rounds, ok := actual.(Rounds)
+	if !ok {
+		return false, fmt.Errorf("WinOnceEachRound expects oauth.Rounds, got %T", actual)
+	}
+	if len(rounds) == 0 {
+		m.message = fmt.Sprintf("[%s] no redemption round ran", verdict.ErrorCode)
+		return false, nil
+	}
+	counts := make([]string, len(rounds))
+	worst, worstWins, worstSeverity := -1, 1, 0
+	for k, round := range rounds {
+		wins, answers := 0, map[string]int{}
+		var order []string
+		for _, r := range round {
+			label := "tokens"
+			if r.Status < 200 || r.Status >= 300 || len(r.Tokens()) == 0 {
+				label = fmt.Sprintf("HTTP %d", r.Status)
+				if e := r.String("error"); e != "" {
+					label += " " + e
+				}
+			} else {
+				wins++
+			}
+			if answers[label] == 0 {
+				order = append(order, label)
+			}
+			answers[label]++
+		}
+		parts := make([]string, len(order))
+		for i, l := range order {
+			parts[i] = fmt.Sprintf("%d× %s", answers[l], l)
+		}
+		counts[k] = fmt.Sprintf("round %d: %s", k+1, strings.Join(parts, ", "))
+		// Worst first: most tokens issued (a security finding), then none issued at all.
+		severity := 0
+		switch {
+		case wins > 1:
+			severity = wins
+		case wins == 0:
+			severity = 1
+		}
+		if severity > worstSeverity {
+			worst, worstWins, worstSeverity = k, wins, severity
+		}
+	}
+	every := " (" + strings.Join(counts, "; ") + ")"
+	if worst >= 0 {
+		n := len(rounds[worst])
+		if worstWins > 1 {
+			m.message = fmt.Sprintf("[%s] in round %d of %d, %d of %d parallel redemptions of one code issued tokens%s",
+				verdict.Security, worst+1, len(rounds), worstWins, n, every)
+		} else {
+			m.message = fmt.Sprintf("[%s] in round %d of %d, none of %d parallel redemptions of a valid code issued tokens%s",
+				verdict.ErrorCode, worst+1, len(rounds), n, every)
+		}
+		return false, nil
+	}
+	for k, round := range rounds {
+		for _, r := range round {
+			if r.Status >= 200 && r.Status < 300 && len(r.Tokens()) > 0 {
+				continue
+			}
+			lm := m.loser()
+			if ok, err := lm.Match(r); err != nil || ok {
+				continue
+			}
+			msg := lm.FailureMessage(r)
+			tag, rest, _ := strings.Cut(msg, "] ")
+			m.message = fmt.Sprintf("%s] round %d of %d, a losing redemption: %s", tag, k+1, len(rounds), strings.Replace(rest, "\n", every+"\n", 1))
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+func (m *RoundsMatcher) FailureMessage(any) string { return m.message }
+
+func (m *RoundsMatcher) NegatedFailureMessage(any) string {
+	return "[error-code] negation is not supported by this matcher"
+}
+
+var (
+	_ types.GomegaMatcher = (*RoundsMatcher)(nil)
+	_ types.GomegaMatcher = (*RevocationMatcher)(nil)
+)

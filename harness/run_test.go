@@ -1,0 +1,54 @@
+package harness
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/grantcheck/grantcheck/harness/catalog"
+	"github.com/grantcheck/grantcheck/harness/config"
+)
+
+// Every authorization flow starts with an empty cookie jar: a provider whose session cookie from
+// one flow reached another (a prefetch overlapping a login) refused the second login.
+func TestFlowsDoNotShareCookies(t *testing.T) {
+	var shared atomic.Int32
+	var n atomic.Int32
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(r.Cookies()) > 0 {
+			shared.Add(1)
+		}
+		http.SetCookie(w, &http.Cookie{Name: "sid", Value: "flow-" + string(rune('a'+n.Add(1))), Path: "/"})
+		q := url.Values{"code": {"c0de-value-" + r.URL.Query().Get("state")}, "state": {r.URL.Query().Get("state")}}
+		http.Redirect(w, r, r.URL.Query().Get("redirect_uri")+"?"+q.Encode(), http.StatusFound)
+	})}}
+	srv.Start()
+	t.Cleanup(srv.Close)
+
+	p := testProvider(t, "2s")
+	p.Discovery.AuthorizationEndpoint = srv.URL + "/authorize"
+	r := newRun(context.Background(), p, catalog.Entry{ID: catalog.CodeReuse.ID, Scenario: catalog.CodeReuse})
+	var wg sync.WaitGroup
+	for range 4 { // sequential reuse of the Run and overlapping flows alike
+		wg.Go(func() {
+			for range 2 {
+				if _, err := r.TryCode(config.Primary); err != nil {
+					t.Errorf("flow: %v", err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n.Load() != 8 || shared.Load() != 0 {
+		t.Errorf("%d flows, %d of them started with another flow's cookie", n.Load(), shared.Load())
+	}
+}
