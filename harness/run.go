@@ -29,6 +29,7 @@ type Run struct {
 
 	mu        sync.Mutex // responses: parallel scenarios send from goroutines
 	responses []*token.Response
+	matchers  []*oauth.ErrorMatcher // applied by ExpectRejected, for the verdict's evidence
 }
 
 func newRun(ctx context.Context, p *Provider, e catalog.Entry) *Run {
@@ -109,7 +110,8 @@ func (r *Run) Redeem(code *authorize.Code, role config.Role, step string) *token
 	req := r.Request(role, step).
 		Set("grant_type", "authorization_code").
 		Set("code", code.Value).
-		Set("redirect_uri", code.RedirectURI)
+		Set("redirect_uri", code.RedirectURI).
+		ObtainedBy(r.authorizeTemplate(code))
 	if code.PKCE != nil {
 		req.Set("code_verifier", code.PKCE.Value)
 	}
@@ -160,6 +162,7 @@ func (r *Run) ExpectRejected(resp *token.Response, tune ...func(*oauth.ErrorMatc
 	for _, t := range tune {
 		t(m)
 	}
+	r.judged(m)
 	gomega.ExpectWithOffset(1, resp).To(m)
 }
 
@@ -209,6 +212,11 @@ func (r *Run) WaitUntil(t time.Time, why string) {
 		return
 	}
 	r.Note("waiting %s: %s", d.Round(time.Millisecond), why)
+	done := make(chan struct{})
+	defer close(done)
+	if OnWait != nil {
+		OnWait(Wait{ID: r.Entry.ID, Why: why, Until: t, Done: done})
+	}
 	select {
 	case <-time.After(d):
 	case <-r.Ctx.Done():

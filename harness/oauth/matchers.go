@@ -31,6 +31,8 @@ type ErrorMatcher struct {
 	challenge string   // the WWW-Authenticate scheme required on a 401
 	category  verdict.Category
 	reason    string
+	observed  *verdict.Signature // see Observation
+	request   *verdict.Request
 }
 
 // BeError matches a rejection with one of the accepted error codes (none given: any code).
@@ -49,6 +51,7 @@ func (m *ErrorMatcher) Match(actual any) (bool, error) {
 		return false, fmt.Errorf("BeError expects a *token.Response, got %T", actual)
 	}
 	m.category, m.reason = m.check(r)
+	m.observe(r)
 	return m.category == "", nil
 }
 
