@@ -55,6 +55,7 @@ func (r *Run) authorizeTemplate(code *authorize.Code) string {
 	if code.PKCE != nil {
 		vars = append(vars, "code_challenge=$CODE_CHALLENGE", "code_challenge_method="+url.QueryEscape(string(code.PKCE.Method)))
 	}
-	u.RawQuery = q.Encode() + "&" + strings.Join(vars, "&")
-	return r.Log.Redactor.Redact(u.String())
+	u.RawQuery = q.Encode()
+	// Redacted before the variables go in: the redactor would hide $CODE_CHALLENGE as a value.
+	return r.Log.Redactor.Redact(u.String()) + "&" + strings.Join(vars, "&")
 }

@@ -20,7 +20,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	if err := WriteJSON(&buf, run); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), `"schema": "grantcheck.report/v1"`) {
+	if !strings.Contains(buf.String(), `"schema": "grantcheck.report/v2"`) {
 		t.Errorf("no schema line in:\n%s", buf.String())
 	}
 	got, err := ReadJSON(&buf)

@@ -5,6 +5,8 @@ package catalog
 type Guidance struct {
 	Why string `json:"why"`
 	Fix string `json:"fix"`
+	// Refs, for answer guidance only, are the clauses the answer breaks.
+	Refs Refs `json:"refs,omitempty"`
 }
 
 // guidance is keyed by scenario ID; a variant shares its scenario's text. A test requires an
@@ -123,5 +125,52 @@ func GuidanceFor(id string) (Guidance, bool) {
 		return Guidance{}, false
 	}
 	g, ok := guidance[s.ID]
+	return g, ok
+}
+
+// answerGuidance is for findings about the form of an error response, which one defect causes
+// across many scenarios: keyed by the check a response failed (verdict.Signature.Check).
+var answerGuidance = map[string]Guidance{
+	"not-json": {
+		Why:  "Client libraries parse the error object to tell the user what happened; an HTML or text page makes them fail with a parse error, so users see a generic failure or a login loop and file a support ticket instead of seeing invalid_grant.",
+		Fix:  "Render every token endpoint error as application/json with an \"error\" code and optional error_description (RFC 6749 §5.2), including errors raised by frameworks, proxies and error pages in front of the endpoint.",
+		Refs: Refs{RFC6749("5.2")},
+	},
+	"media-type": {
+		Why:  "Clients that check Content-Type before parsing reject a JSON body labelled otherwise and report a transport error instead of the OAuth error.",
+		Fix:  "Send Content-Type: application/json on every token endpoint error response.",
+		Refs: Refs{RFC6749("5.2")},
+	},
+	"no-error": {
+		Why:  "Without an \"error\" string a client cannot tell an expired code from a wrong secret and cannot react (restart the login, fix the configuration).",
+		Fix:  "Include \"error\" with one of RFC 6749 §5.2's codes in every error response.",
+		Refs: Refs{RFC6749("5.2")},
+	},
+	"challenge": {
+		Why:  "HTTP clients use the 401 challenge to decide how to authenticate; a 401 without WWW-Authenticate breaks that and violates HTTP authentication (RFC 7235 §3.1).",
+		Fix:  "When client authentication by the Authorization header fails, answer 401 with a WWW-Authenticate header naming the scheme the client used (e.g. Basic).",
+		Refs: Refs{RFC6749("5.2"), RFC7235("3.1")},
+	},
+	"charset": {
+		Why:  "Characters outside RFC 6749 §5.2's set break clients that parse or display error codes and descriptions, and can inject text into logs.",
+		Fix:  "Use only %x20-21 / %x23-5B / %x5D-7E in error and error_description, and in error_uri only URI characters.",
+		Refs: Refs{RFC6749("5.2")},
+	},
+	"tokens-in-error": {
+		Why:  "An error response that carries tokens hands out credentials the client believes were refused, where they may be logged or kept.",
+		Fix:  "Never put access_token, refresh_token or id_token in an error response.",
+		Refs: Refs{RFC6749("5.2")},
+	},
+	"status": {
+		Why:  "Clients and gateways branch on the HTTP status first; a wrong status makes a refused request look like an outage, a success or a redirect.",
+		Fix:  "Answer token endpoint errors with 400 (400 or 401 for invalid_client, 401 with WWW-Authenticate after Basic), as RFC 6749 §5.2 requires.",
+		Refs: Refs{RFC6749("5.2")},
+	},
+}
+
+// AnswerGuidance returns the why and how for a defect in the form of error responses, by the
+// check that failed; false for checks whose guidance is the scenario's own.
+func AnswerGuidance(check string) (Guidance, bool) {
+	g, ok := answerGuidance[check]
 	return g, ok
 }

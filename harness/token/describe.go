@@ -32,7 +32,7 @@ func (r *Request) describe(encoded string) *verdict.Request {
 	if r.log != nil {
 		red = r.log.Redactor
 	}
-	d := &verdict.Request{Method: r.method, URL: red.Redact(r.endpoint), JSON: r.json && r.method != http.MethodGet,
+	d := &verdict.Request{Step: red.Redact(r.step), Method: r.method, URL: red.Redact(r.endpoint), JSON: r.json && r.method != http.MethodGet,
 		Authorize: r.authorize}
 	switch r.auth.Method {
 	case config.AuthBasic:

@@ -74,6 +74,8 @@ func orDash(s string) string {
 // from which the reports build a curl command. Secret values are never stored: a parameter that
 // carries one holds a shell variable instead (Env), and Value is empty.
 type Request struct {
+	// Step is the harness's name for the request, e.g. "redemption after the code's lifetime".
+	Step   string `json:"step,omitempty"`
 	Method string `json:"method"`
 	URL    string `json:"url"`
 	// Basic is the client_id sent in Authorization: Basic (its secret is $CLIENT_SECRET).
