@@ -47,7 +47,8 @@ type Finding struct {
 	// Exposed is the scenario whose request Reproduce repeats (and whose reason Example is).
 	Exposed string `json:"exposed_by,omitempty"`
 
-	ruleRefs bool // Refs are the rule's (answer guidance), not the union of the scenarios'
+	ruleRefs bool     // Refs are the rule's (answer guidance), not the union of the scenarios'
+	due      []string // for a wrong error code: the codes every grouped scenario accepts
 }
 
 // effort ranks how much a reader must do to replay a request: every secret to supply, and
@@ -100,9 +101,12 @@ func patternOf(res Result, kind Kind) string {
 }
 
 // buildFindings groups the results needing attention into findings, in presentation order, and
-// marks each result with its finding.
+// marks each result with its finding. A wrong error code joins a finding with the same observed
+// code whose due codes overlap its accepted ones: an unsupported grant answered invalid_request
+// is one defect whether the scenario also accepts unauthorized_client or not.
 func (r *Run) buildFindings() {
 	byPattern := map[string]*Finding{}
+	wrongCode := map[string][]*Finding{} // by kind and observed error
 	var order []*Finding
 	first := map[*Finding]int{}
 	for i, res := range r.Results {
@@ -110,13 +114,31 @@ func (r *Run) buildFindings() {
 		if kind == "" {
 			continue
 		}
-		pattern := patternOf(res, kind)
-		f := byPattern[pattern]
-		if f == nil {
-			f = newFinding(res, kind, pattern)
-			byPattern[pattern] = f
-			order = append(order, f)
-			first[f] = i
+		var f *Finding
+		sig := res.Verdict.Signature
+		if sig != nil && sig.Check == "error" && len(sig.Accepted) > 0 {
+			base := string(kind) + "|error " + sig.Error
+			for _, c := range wrongCode[base] {
+				if due := intersect(c.due, sig.Accepted); len(due) > 0 {
+					f, c.due = c, due
+					break
+				}
+			}
+			if f == nil {
+				f = newFinding(res, kind, base)
+				f.due = slices.Clone(sig.Accepted)
+				wrongCode[base] = append(wrongCode[base], f)
+				order = append(order, f)
+				first[f] = i
+			}
+		} else {
+			pattern := patternOf(res, kind)
+			if f = byPattern[pattern]; f == nil {
+				f = newFinding(res, kind, pattern)
+				byPattern[pattern] = f
+				order = append(order, f)
+				first[f] = i
+			}
 		}
 		f.Scenarios = append(f.Scenarios, res.ID)
 		if !f.ruleRefs {
@@ -140,6 +162,10 @@ func (r *Run) buildFindings() {
 	at := map[string]string{}
 	for i, f := range order {
 		f.ID = fmt.Sprintf("F%d", i+1)
+		if len(f.due) > 0 {
+			f.Pattern += " due " + strings.Join(f.due, ",")
+			f.Title = fmt.Sprintf("error is %s where %s is due", orNone(f.Signature.Error), strings.Join(f.due, " or "))
+		}
 		if f.Request != nil {
 			f.Reproduce = Curl(*f.Request)
 		}
@@ -151,6 +177,24 @@ func (r *Run) buildFindings() {
 	for i := range r.Results {
 		r.Results[i].Finding = at[r.Results[i].ID]
 	}
+}
+
+// intersect keeps the codes of a that b also holds, in a's order.
+func intersect(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
 }
 
 func newFinding(res Result, kind Kind, pattern string) *Finding {

@@ -36,7 +36,7 @@ func writeSummary(w io.Writer, run Run, color bool) error {
 		for _, f := range run.Findings {
 			word, _, _ := strings.Cut(f.Label(), ":")
 			fmt.Fprintf(&b, "  %-3s %s  %s\n", f.ID, paint(word, fmt.Sprintf("%-*s", labelWidth, f.Label())), firstLine(f.Title))
-			indent := strings.Repeat(" ", 6+labelWidth)
+			indent := strings.Repeat(" ", 8+labelWidth)
 			fmt.Fprintf(&b, "%s%d %s: %s\n", indent, len(f.Scenarios), plural(len(f.Scenarios), "scenario", "scenarios"), f.ScenarioList(4))
 			if f.Fix != "" {
 				fmt.Fprintf(&b, "%sfix: %s\n", indent, f.Fix)

@@ -27,7 +27,7 @@ func (m *ErrorMatcher) observe(r *token.Response) {
 	code, _ := r.JSON["error"].(string)
 	s := &verdict.Signature{Status: r.Status, MediaType: r.MediaType, Error: code}
 	if len(m.accepted) > 0 {
-		s.Want = m.accepted[0]
+		s.Want, s.Accepted = m.accepted[0], slices.Clone(m.accepted)
 	}
 	switch m.category {
 	case verdict.Security:

@@ -16,8 +16,10 @@ type Signature struct {
 	MediaType string `json:"media_type,omitempty"`
 	// Error is the observed "error" value ("" when there was none).
 	Error string `json:"error,omitempty"`
-	// Want is the error code the scenario requires first (alternatives aside).
-	Want string `json:"want,omitempty"`
+	// Want is the error code the scenario requires first (alternatives aside); Accepted is every
+	// code it accepted in this run.
+	Want     string   `json:"want,omitempty"`
+	Accepted []string `json:"accepted,omitempty"`
 }
 
 // Pattern is the grouping key for the observed answer, e.g. "not-json text/html" or
