@@ -31,6 +31,8 @@ var documentFuncs = map[string]any{
 	"kinds":    func() []verdict.Result { return ResultKinds },
 	"lower":    func(r verdict.Result) string { return strings.ToLower(string(r)) },
 	"summary":  summaryReason,
+	"head":     func(n int, s []string) []string { return s[:min(n, len(s))] },
+	"tail":     func(n int, s []string) []string { return s[min(n, len(s)):] },
 	"installVersion": func(v string) string {
 		if v == "" {
 			return "latest"

@@ -28,7 +28,7 @@ func wrongCode(observed string, accepted ...string) *verdict.Signature {
 
 var codeRequest = &verdict.Request{Method: "POST", URL: "https://id.example/token", Basic: "app-a",
 	Authorize: "https://id.example/authorize?client_id=app-a&state=$STATE",
-	Params: []verdict.Param{{Name: "grant_type", Value: "authorization_code"}, {Name: "code", Env: "CODE"}}}
+	Params:    []verdict.Param{{Name: "grant_type", Value: "authorization_code"}, {Name: "code", Env: "CODE"}}}
 
 var plainRequest = &verdict.Request{Method: "POST", URL: "https://id.example/token", Basic: "app-a",
 	Params: []verdict.Param{{Name: "grant_type", Value: "urn:unknown"}}}
