@@ -28,6 +28,8 @@ type waitProgress struct {
 	w        io.Writer
 	terminal bool
 	tick     time.Duration
+	// width caps the progress line: a line that wraps cannot be rewritten in place with \r.
+	width int
 
 	mu     sync.Mutex
 	active []harness.Wait
@@ -35,7 +37,7 @@ type waitProgress struct {
 }
 
 func newWaitProgress(w io.Writer, terminal bool) *waitProgress {
-	return &waitProgress{w: w, terminal: terminal, tick: 100 * time.Millisecond}
+	return &waitProgress{w: w, terminal: terminal, tick: 100 * time.Millisecond, width: 79}
 }
 
 // waitLine is e.g. "code-expired: waiting 8.2 s (provider.code_ttl + … after the code was issued)".
@@ -82,7 +84,11 @@ func (p *waitProgress) draw() {
 	}
 	switch {
 	case len(parts) > 0:
-		fmt.Fprintf(p.w, "\r\x1b[2K%s", strings.Join(parts, "; "))
+		line := []rune(strings.Join(parts, "; "))
+		if len(line) > p.width {
+			line = append(line[:p.width-1], '…')
+		}
+		fmt.Fprintf(p.w, "\r\x1b[2K%s", string(line))
 		p.shown = true
 	case p.shown:
 		fmt.Fprint(p.w, "\r\x1b[2K")
