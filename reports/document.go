@@ -34,7 +34,7 @@ var documentFuncs = map[string]any{
 	"head":     func(n int, s []string) []string { return s[:min(n, len(s))] },
 	"tail":     func(n int, s []string) []string { return s[min(n, len(s)):] },
 	"installVersion": func(v string) string {
-		if v == "" {
+		if v == "" || v == "dev" { // a development build has no version to install
 			return "latest"
 		}
 		return v

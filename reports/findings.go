@@ -214,15 +214,24 @@ func newFinding(res Result, kind Kind, pattern string) *Finding {
 	case v.Signature != nil && v.Signature.Check != "accepted":
 		f.Title = v.Signature.Summary()
 	case kind == KindSecurity:
-		f.Title = "accepted where a rejection is due: " + res.Title
+		f.Title = "accepted where a rejection is due: " + scenarioTitle(res)
 	case kind == KindWarning && v.Signature == nil && len(v.Warnings) > 0:
 		f.Title = v.Warnings[0]
 	default:
-		f.Title = res.Title + ": " + firstLine(v.Reason)
+		f.Title = scenarioTitle(res) + ": " + firstLine(v.Reason)
 	}
 	f.Title = clip(f.Title, 200)
 	f.Request = nil // buildFindings picks the simplest request among the scenarios
 	return f
+}
+
+// scenarioTitle is the title of the result's scenario without the variant: findings grouped by
+// scenario hold all its variants.
+func scenarioTitle(res Result) string {
+	if s, ok := catalog.Lookup(res.ID); ok {
+		return s.Title
+	}
+	return res.Title
 }
 
 // FindingsOf returns the findings of one kind (for the writers' sections).

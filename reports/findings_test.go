@@ -68,7 +68,7 @@ func TestFindingsGroupByObservedAnswer(t *testing.T) {
 		scenarios []string
 	}
 	wants := []want{
-		{KindSecurity, "accepted where a rejection is due: redirect_uri at the token endpoint must equal the one sent to the authorization endpoint: an explicit other port",
+		{KindSecurity, "accepted where a rejection is due: redirect_uri at the token endpoint must equal the one sent to the authorization endpoint",
 			[]string{"redirect-uri-mismatch/port", "redirect-uri-mismatch/scheme"}},
 		{KindSecurity, "accepted where a rejection is due: an authorization code is rejected after its lifetime", []string{"code-expired"}},
 		{KindErrorCode, "error is invalid_request where unsupported_grant_type is due",

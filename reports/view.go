@@ -139,5 +139,6 @@ func (f Finding) ScenarioList(limit int) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(f.Scenarios[:limit], ", "), len(f.Scenarios)-limit)
 }
 
-// Conformant: the run supports a conformance claim (its outcome exits 0).
-func (r Run) Conformant() bool { return r.Outcome == Conformant }
+// Conformant: the run supports a conformance claim ("conformant", or a variant of it such as
+// "conformant with warnings").
+func (r Run) Conformant() bool { return strings.HasPrefix(string(r.Outcome), string(Conformant)) }

@@ -132,6 +132,10 @@ func TestHTMLReportWithErrorHTMLFault(t *testing.T) {
 	if err != nil || visible != run.Totals[verdict.Pass] {
 		t.Errorf("the PASS filter shows %d scenarios (%v), want %d", visible, err, run.Totals[verdict.Pass])
 	}
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("scenarios").scrollIntoView()`)); err != nil {
+		t.Fatal(err)
+	}
+	shoot(t, ctx, "report-filtered.png")
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.filters button[data-result=""]`)),
 		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)); err != nil {
 		t.Fatal(err)
