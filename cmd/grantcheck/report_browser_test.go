@@ -183,4 +183,3 @@ func shoot(t *testing.T, ctx context.Context, name string) {
 	}
 	t.Logf("screenshot: %s", path)
 }
-
