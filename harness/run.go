@@ -30,6 +30,7 @@ type Run struct {
 
 	mu        sync.Mutex // responses: parallel scenarios send from goroutines
 	responses []*token.Response
+	matchers  []*oauth.ErrorMatcher // applied by ExpectRejected, for the verdict's evidence
 }
 
 func newRun(ctx context.Context, p *Provider, e catalog.Entry) *Run {
@@ -128,7 +129,8 @@ func (r *Run) Redeem(code *authorize.Code, role config.Role, step string) *token
 	req := r.Request(role, step).
 		Set("grant_type", "authorization_code").
 		Set("code", code.Value).
-		Set("redirect_uri", code.RedirectURI)
+		Set("redirect_uri", code.RedirectURI).
+		ObtainedBy(r.authorizeTemplate(code))
 	if code.PKCE != nil {
 		req.Set("code_verifier", code.PKCE.Value)
 	}
@@ -188,6 +190,7 @@ func (r *Run) Rejection() *oauth.ErrorMatcher {
 	if r.Entry.Scenario.Level == catalog.SHOULD {
 		m.AsShould()
 	}
+	r.judged(m)
 	return m
 }
 
@@ -259,6 +262,11 @@ func (r *Run) WaitUntil(t time.Time, why string) {
 		return
 	}
 	r.Note("waiting %s: %s", d.Round(time.Millisecond), why)
+	done := make(chan struct{})
+	defer close(done)
+	if OnWait != nil {
+		OnWait(Wait{ID: r.Entry.ID, Why: why, Until: t, Done: done})
+	}
 	select {
 	case <-time.After(d):
 	case <-r.Ctx.Done():

@@ -123,6 +123,7 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 		skip(e, string(s))
 	}
 	v := classify(e, failure, r.warnings())
+	r.attachEvidence(&v)
 	if a, ok := stop.(abortSignal); ok {
 		v = verdict.Verdict{ID: e.ID, Result: verdict.Error, Reason: string(a)}
 	}

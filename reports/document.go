@@ -31,8 +31,10 @@ var documentFuncs = map[string]any{
 	"kinds":    func() []verdict.Result { return ResultKinds },
 	"lower":    func(r verdict.Result) string { return strings.ToLower(string(r)) },
 	"summary":  summaryReason,
+	"head":     func(n int, s []string) []string { return s[:min(n, len(s))] },
+	"tail":     func(n int, s []string) []string { return s[min(n, len(s)):] },
 	"installVersion": func(v string) string {
-		if v == "" {
+		if v == "" || v == "dev" { // a development build has no version to install
 			return "latest"
 		}
 		return v

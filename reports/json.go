@@ -6,8 +6,9 @@ import (
 	"io"
 )
 
-// Schema versions the JSON report; a reader rejects any other.
-const Schema = "grantcheck.report/v1"
+// Schema versions the JSON report; a reader rejects any other. v2 added findings, each result's
+// why/fix/finding, and each verdict's signature and request (see README "results.json").
+const Schema = "grantcheck.report/v2"
 
 type jsonReport struct {
 	Schema string `json:"schema"`

@@ -75,8 +75,12 @@ func WriteJUnit(w io.Writer, run Run) error {
 	if !run.Started.IsZero() {
 		suite.Timestamp = run.Started.UTC().Format(time.RFC3339)
 	}
+	findings := map[string]Finding{}
+	for _, f := range run.Findings {
+		findings[f.ID] = f
+	}
 	for _, res := range run.Results {
-		suite.Cases = append(suite.Cases, junitCaseOf(res))
+		suite.Cases = append(suite.Cases, junitCaseOf(res, findings[res.Finding]))
 	}
 	for _, msg := range run.SuiteErrors {
 		suite.Cases = append(suite.Cases, junitCase{ClassName: "grantcheck", Name: "suite", Time: seconds(0),
@@ -108,14 +112,25 @@ func WriteJUnit(w io.Writer, run Run) error {
 	return err
 }
 
-func junitCaseOf(res Result) junitCase {
+// junitCaseOf maps one result; a FAIL's or ERROR's message names its finding ("F1: error
+// responses are text/html, not a JSON object — <this scenario's reason>") and the text adds why,
+// fix and the reproduction, so a CI page alone says what to do.
+func junitCaseOf(res Result, f Finding) junitCase {
 	v := res.Verdict
 	c := junitCase{ClassName: res.Family, Name: res.ID + ": " + res.Title, Time: seconds(res.Duration)}
+	message, text := firstLine(v.Reason), v.Reason
+	if f.ID != "" {
+		message = f.ID + ": " + f.Title + " — " + message
+		text += "\n\nFinding " + f.ID + " (" + f.Label() + "): " + f.Title + "\nWhy it matters: " + f.Why + "\nHow to fix: " + f.Fix + "\n"
+		if f.Reproduce != "" {
+			text += "Reproduce:\n" + f.Reproduce
+		}
+	}
 	switch v.Result {
 	case verdict.Fail:
-		c.Failure = &junitProblem{Type: string(v.Category), Message: firstLine(v.Reason), Text: v.Reason}
+		c.Failure = &junitProblem{Type: string(v.Category), Message: message, Text: text}
 	case verdict.Error:
-		c.Error = &junitProblem{Message: firstLine(v.Reason), Text: v.Reason}
+		c.Error = &junitProblem{Message: message, Text: text}
 	case verdict.Skip:
 		c.Skipped = &junitSkipped{Message: v.Reason}
 	}
@@ -125,6 +140,9 @@ func junitCaseOf(res Result) junitCase {
 	var out strings.Builder
 	if v.Result == verdict.Warn {
 		fmt.Fprintf(&out, "WARN: %s\n", v.Reason)
+		if f.ID != "" {
+			fmt.Fprintf(&out, "finding %s: %s\nhow to fix: %s\n", f.ID, f.Title, f.Fix)
+		}
 	}
 	for _, warning := range v.Warnings {
 		fmt.Fprintf(&out, "warning: %s\n", warning)

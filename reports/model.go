@@ -70,7 +70,9 @@ type Run struct {
 	// SuiteErrors are failures outside any scenario (suite setup, interrupts, unknown IDs). Any of
 	// them makes the run not conformant: a run that could not test is never a pass.
 	SuiteErrors []string `json:"suite_errors,omitempty"`
-	Results     []Result `json:"results"`
+	// Findings group the results that need attention by their reason, most severe first.
+	Findings []Finding `json:"findings"`
+	Results  []Result  `json:"results"`
 }
 
 // ResultKinds lists every result, in the order totals are shown.
@@ -78,14 +80,20 @@ var ResultKinds = []verdict.Result{verdict.Pass, verdict.Fail, verdict.Warn, ver
 
 // Result is one catalogue entry's outcome with its catalogue metadata.
 type Result struct {
-	ID         string          `json:"id"`
-	Title      string          `json:"title"`
-	Family     string          `json:"family"`
-	Level      catalog.Level   `json:"level"`
-	Refs       catalog.Refs    `json:"refs"`
-	Verdict    verdict.Verdict `json:"verdict"`
-	Duration   time.Duration   `json:"duration_ns"`
-	Transcript string          `json:"transcript,omitempty"`
+	ID       string          `json:"id"`
+	Title    string          `json:"title"`
+	Family   string          `json:"family"`
+	Level    catalog.Level   `json:"level"`
+	Refs     catalog.Refs    `json:"refs"`
+	Verdict  verdict.Verdict `json:"verdict"`
+	Duration time.Duration   `json:"duration_ns"`
+	// Why and Fix come from the catalogue's guidance.
+	Why string `json:"why,omitempty"`
+	Fix string `json:"fix,omitempty"`
+	// Finding is the ID of the finding this result belongs to ("" for a PASS or SKIP).
+	Finding string `json:"finding,omitempty"`
+	// Transcript is the redacted transcript, cut to a bounded excerpt (the cut is marked).
+	Transcript string `json:"transcript,omitempty"`
 }
 
 // NeedsAttention is true for what a reader must look at: FAIL, WARN, ERROR, or a PASS with warnings.
@@ -144,9 +152,10 @@ func FromGinkgo(r types.Report, meta Meta) Run {
 			continue
 		}
 		v.ID = id
+		v.Reason = excerpt(v.Reason, maxReason, 0)
 		byID[id] = Result{
 			ID: id, Verdict: v, Duration: spec.RunTime,
-			Transcript: verdict.TranscriptFromEntries(spec.ReportEntries),
+			Transcript: excerpt(verdict.TranscriptFromEntries(spec.ReportEntries), maxTranscript, transcriptTail),
 		}
 	}
 	for _, e := range catalog.Entries() {
@@ -156,6 +165,9 @@ func FromGinkgo(r types.Report, meta Meta) Run {
 		}
 		delete(byID, e.ID)
 		res.Title, res.Family, res.Level, res.Refs = e.Title(), e.Scenario.Family, e.Scenario.Level, e.Scenario.Refs
+		if g, ok := catalog.GuidanceFor(e.ID); ok {
+			res.Why, res.Fix = g.Why, g.Fix
+		}
 		run.Results = append(run.Results, res)
 	}
 	for _, id := range slices.Sorted(maps.Keys(byID)) {
@@ -169,8 +181,9 @@ func FromGinkgo(r types.Report, meta Meta) Run {
 	return run
 }
 
-// tally fills Totals and Outcome from Results and SuiteErrors.
+// tally fills Totals, Outcome and Findings from Results and SuiteErrors.
 func (r *Run) tally() {
+	defer r.buildFindings()
 	r.Totals = map[verdict.Result]int{}
 	for _, kind := range ResultKinds {
 		r.Totals[kind] = 0 // every kind appears in the JSON, even at zero

@@ -11,6 +11,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/grantcheck/grantcheck/harness/catalog"
 	"github.com/grantcheck/grantcheck/harness/verdict"
 )
 
@@ -20,7 +21,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	if err := WriteJSON(&buf, run); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), `"schema": "grantcheck.report/v1"`) {
+	if !strings.Contains(buf.String(), `"schema": "grantcheck.report/v2"`) {
 		t.Errorf("no schema line in:\n%s", buf.String())
 	}
 	got, err := ReadJSON(&buf)
@@ -62,8 +63,9 @@ func TestJUnitIsValidAndMapsEachResult(t *testing.T) {
 		t.Errorf("PASS case name %q time %q", c.Name, c.Time)
 	}
 	port := cases["redirect-uri-mismatch/port"]
-	if port.Failure == nil || port.Failure.Type != "security" || port.Failure.Message != "tokens were issued for a redirect_uri with another port" ||
-		!strings.Contains(port.SystemOut, "<script>") {
+	if port.Failure == nil || port.Failure.Type != "security" ||
+		port.Failure.Message != "F1: accepted where a rejection is due: "+catalog.RedirectURIMismatch.Title+" — tokens were issued for a redirect_uri with another port" ||
+		!strings.Contains(port.Failure.Text, "How to fix: Compare redirect_uri") || !strings.Contains(port.SystemOut, "<script>") {
 		t.Errorf("FAIL case = %+v", port)
 	}
 	if c := cases["code-reuse-revokes"]; c.Failure != nil || c.Error != nil || !strings.Contains(c.SystemOut, "WARN: the first access token still works") {
@@ -86,13 +88,16 @@ func TestHTMLEscapesTranscript(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := buf.String()
-	if strings.Contains(page, "<script") {
-		t.Errorf("unescaped <script> in HTML:\n%s", page)
+	if strings.Contains(page, "<script>alert") || strings.Count(page, "<script") != 1 {
+		t.Errorf("unescaped <script> in HTML (only the page's own filter script may be there):\n%s", page)
 	}
 	for _, want := range []string{
 		"&lt;script&gt;alert(1)&lt;/script&gt;",
-		"<strong>not conformant</strong>",
-		"<code>redirect-uri-mismatch/port</code>",
+		`<span class="word">not conformant</span>`,
+		`<details class="scenario" id="s-redirect-uri-mismatch/port" data-result="FAIL" data-family="redirect-uri">`,
+		`<section class="finding" id="F1">`,
+		`<a href="https://www.rfc-editor.org/rfc/rfc9700#section-2.1">RFC 9700 §2.1</a>`,
+		`<details class="exchange">`,
 		"grantcheck run --config example.yaml",
 		"grantcheck: 2 passed, 1 failed, 1 warned, 2 skipped, 2 errored",
 	} {
@@ -112,12 +117,14 @@ func TestMarkdownReport(t *testing.T) {
 	md := buf.String()
 	for _, want := range []string{
 		"# grantcheck conformance report: example",
-		"| **Outcome** | **not conformant** |",
+		"**Outcome: not conformant** — 4 findings across 4 of 8 scenarios",
 		"| PASS | FAIL | WARN | SKIP | ERROR | \n|---|---|---|---|---|\n| 2 | 1 | 1 | 2 | 2 | ",
-		"| ID | Level | References | Result | Reason |",
-		"| `code-reuse` | MUST | RFC 6749 §4.1.2, OpenID Connect Core 1.0 §3.1.3.2 | PASS |  |",
-		"| `redirect-uri-mismatch/port` | MUST | RFC 6749 §4.1.3, RFC 9700 §2.1 | FAIL:security | [security] tokens were issued for a redirect_uri with another port |",
-		"| `baseline-exchange` | MUST | RFC 6749 §5.1, OpenID Connect Core 1.0 §3.1.3.3 | PASS | warning: Pragma: no-cache is missing |",
+		"### F1 · FAIL:security · accepted where a rejection is due: redirect_uri at the token endpoint",
+		"- **How to fix:** Compare redirect_uri at the token endpoint",
+		"| ID | Level | References | Result | Finding | Reason |",
+		"| `code-reuse` | MUST | [RFC 6749 §4.1.2](https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2), [OpenID Connect Core 1.0 §3.1.3.2](https://openid.net/specs/openid-connect-core-1_0.html#rfc.section.3.1.3.2) | PASS |  |  |",
+		"| `redirect-uri-mismatch/port` | MUST | [RFC 6749 §4.1.3](https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3), [RFC 9700 §2.1](https://www.rfc-editor.org/rfc/rfc9700#section-2.1) | FAIL:security | F1 | [security] tokens were issued for a redirect_uri with another port |",
+		"| PASS |  | warning: Pragma: no-cache is missing |",
 		"### FAIL:security · `redirect-uri-mismatch/port`",
 		"````text\nbody with ``` inside\n",
 		"### ERROR · `cross-client-code`",
@@ -158,14 +165,31 @@ func TestSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "" +
+		"2 findings (from 2 scenarios that did not pass):\n" +
+		"  F1  FAIL:security  accepted where a rejection is due: " + catalog.RedirectURIMismatch.Title + "\n" +
+		"                     1 scenario: redirect-uri-mismatch/port\n" +
+		"                     fix: " + mustGuidance(t, "redirect-uri-mismatch").Fix + "\n" +
+		"  F2  WARN           tokens issued from a code are revoked when the code is presented again: still valid\n" +
+		"                     1 scenario: code-reuse-revokes\n" +
+		"                     fix: " + mustGuidance(t, "code-reuse-revokes").Fix + "\n" +
+		"\n" +
 		"PASS   MUST    code-reuse                  RFC 6749 §4.1.2, OpenID Connect Core 1.0 §3.1.3.2\n" +
-		"WARN   SHOULD  code-reuse-revokes          still valid\n" +
-		"FAIL   MUST    redirect-uri-mismatch/port  [security] tokens issued\n" +
+		"WARN   SHOULD  code-reuse-revokes          F2 still valid\n" +
+		"FAIL   MUST    redirect-uri-mismatch/port  F1 [security] tokens issued\n" +
 		"grantcheck: 1 passed, 1 failed, 1 warned, 0 skipped, 0 errored\n" +
 		"grantcheck: not conformant\n"
 	if buf.String() != want {
 		t.Errorf("summary:\n%s\nwant:\n%s", buf.String(), want)
 	}
+}
+
+func mustGuidance(t *testing.T, id string) catalog.Guidance {
+	t.Helper()
+	g, ok := catalog.GuidanceFor(id)
+	if !ok {
+		t.Fatalf("no guidance for %s", id)
+	}
+	return g
 }
 
 func TestWriteAll(t *testing.T) {

@@ -37,6 +37,15 @@ func listCmd(args []string, stdout io.Writer) error {
 		for _, e := range catalog.Entries() {
 			fmt.Fprintf(stdout, "| `%s` | %s | %s | %s | %s |\n", e.ID, e.Scenario.Level, e.Scenario.Refs, e.Title(), passesWhen(e))
 		}
+		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, "## Why each rule matters and how to fix a provider that breaks it")
+		for _, s := range catalog.All() {
+			g, ok := catalog.GuidanceFor(s.ID)
+			if !ok {
+				return fmt.Errorf("list: scenario %s has no guidance in harness/catalog/guidance.go", s.ID)
+			}
+			fmt.Fprintf(stdout, "\n### `%s`\n\n%s\n\n- **Why it matters:** %s\n- **How to fix:** %s\n", s.ID, s.Title, g.Why, g.Fix)
+		}
 		return nil
 	case "text":
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)

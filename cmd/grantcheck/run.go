@@ -97,6 +97,9 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		*seed = time.Now().UnixNano() % 100000
 	}
 	started := time.Now()
+	// What the run waits for (a code's lifetime) is shown, so a long wait does not look like a hang.
+	harness.OnWait = newWaitProgress(stderr, isTerminal(stderr) && os.Getenv("CI") == "").OnWait
+	defer func() { harness.OnWait = nil }()
 	report := suites.Run(suites.Options{
 		Provider: p, LabelFilter: *labelFilter, Strict: *strict, Verbose: *verbose, Seed: *seed,
 		GinkgoJSON: filepath.Join(dir, "ginkgo.json"), GinkgoJUnit: filepath.Join(dir, "ginkgo-junit.xml"),
@@ -107,7 +110,14 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		Version: version(), ConfigFile: *configPath,
 	})
 	fmt.Fprintln(stdout)
-	if err := reports.WriteSummary(stdout, run); err != nil {
+	summary := reports.WriteSummary
+	if isTerminal(stdout) && os.Getenv("NO_COLOR") == "" {
+		summary = reports.WriteSummaryColor
+	}
+	if err := summary(stdout, run); err != nil {
+		return exitUsage, err
+	}
+	if err := writeCI(stdout, run); err != nil {
 		return exitUsage, err
 	}
 	paths, err := reports.WriteAll(dir, run)
@@ -145,4 +155,26 @@ func mustWd() string {
 		return "/"
 	}
 	return wd
+}
+
+// writeCI adds what GitHub Actions reads: one annotation per finding (GITHUB_ACTIONS=true) and
+// the Markdown summary appended to the job summary (GITHUB_STEP_SUMMARY).
+func writeCI(stdout io.Writer, run reports.Run) error {
+	if os.Getenv("GITHUB_ACTIONS") == "true" {
+		if err := reports.WriteGitHubAnnotations(stdout, run); err != nil {
+			return err
+		}
+	}
+	path := os.Getenv("GITHUB_STEP_SUMMARY")
+	if path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
+	}
+	if err := reports.WriteMarkdownSummary(f, run); err != nil {
+		return errors.Join(fmt.Errorf("GITHUB_STEP_SUMMARY %s: %w", path, err), f.Close())
+	}
+	return f.Close()
 }

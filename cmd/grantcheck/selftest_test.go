@@ -47,6 +47,12 @@ type child struct {
 // runChild runs `grantcheck run ARGS` in a child process and reads its report model.
 func runChild(t *testing.T, args ...string) child {
 	t.Helper()
+	return runChildEnv(t, nil, args...)
+}
+
+// runChildEnv is runChild with extra environment variables (e.g. GITHUB_ACTIONS).
+func runChildEnv(t *testing.T, env []string, args ...string) child {
+	t.Helper()
 	dir := t.TempDir()
 	args = append(args, "--reports", dir)
 	encoded, err := json.Marshal(append([]string{"run"}, args...))
@@ -54,7 +60,7 @@ func runChild(t *testing.T, args ...string) child {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childArgs+"="+string(encoded), "NO_COLOR=1")
+	cmd.Env = append(append(os.Environ(), childArgs+"="+string(encoded), "NO_COLOR=1"), env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err = cmd.Run()

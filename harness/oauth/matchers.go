@@ -50,6 +50,8 @@ type ErrorMatcher struct {
 	owner     *Owner   // whose tokens an acceptance issued, when the scenario found out
 	found     finding
 	also      []string
+	observed  *verdict.Signature // see Observation
+	request   *verdict.Request
 }
 
 // BeError matches a rejection with one of the accepted error codes (none given: any §5.2 code).
@@ -102,6 +104,7 @@ func (m *ErrorMatcher) Match(actual any) (bool, error) {
 	}
 	m.found, m.also = finding{}, nil
 	findings := m.check(r)
+	defer m.observe(r)
 	if len(findings) == 0 {
 		return true, nil
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/transcript"
+	"github.com/grantcheck/grantcheck/harness/verdict"
 )
 
 // Request is a token request under construction. The zero value is not usable; use New.
@@ -30,6 +31,8 @@ type Request struct {
 	method   string
 	json     bool
 	auth     Auth
+	// authorize is the authorization request behind a redeemed code (see ObtainedBy).
+	authorize string
 }
 
 // Auth is how the client authenticates (RFC 6749 §2.3).
@@ -143,6 +146,7 @@ func (r *Request) Send(ctx context.Context) (*Response, error) {
 		form.Del(k)
 	}
 	encoded := encodeOrdered(form, r.order)
+	described := r.describe(encoded)
 	var resp *resty.Response
 	var err error
 	switch {
@@ -172,7 +176,9 @@ func (r *Request) Send(ctx context.Context) (*Response, error) {
 	if rec.Method == "" && r.log != nil { // a client without the recording transport
 		rec, _ = r.log.Last()
 	}
-	return NewResponse(resp.StatusCode(), resp.Header(), resp.Body(), usedBasic, rec), nil
+	answer := NewResponse(resp.StatusCode(), resp.Header(), resp.Body(), usedBasic, rec)
+	answer.Request = described
+	return answer, nil
 }
 
 // encodeOrdered writes parameters in the order the scenario wrote them, then any others.
@@ -214,6 +220,8 @@ type Response struct {
 	Record transcript.Record
 	// Warnings are SHOULD-level findings matchers noted on this response.
 	Warnings []string
+	// Request describes what was sent, without secret values (for a reproduction).
+	Request *verdict.Request
 }
 
 // NewResponse parses an answer.

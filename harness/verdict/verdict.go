@@ -46,6 +46,10 @@ type Verdict struct {
 	Reason string `json:"reason,omitempty"`
 	// Warnings are SHOULD-level findings that did not change a PASS (e.g. CR/LF in error_description).
 	Warnings []string `json:"warnings,omitempty"`
+	// Signature and Request are the failing check's observation and the request behind it, when
+	// the check knew them (reports group findings and build the curl from these).
+	Signature *Signature `json:"signature,omitempty"`
+	Request   *Request   `json:"request,omitempty"`
 }
 
 // String is the one-line form, e.g. "FAIL:security".
