@@ -32,8 +32,10 @@ type Request struct {
 
 // Code is an authorization code with everything needed to redeem it.
 type Code struct {
-	Value       string
-	State       string
+	Value string
+	State string
+	// Nonce is the nonce sent in the authorization request, which the ID token must carry.
+	Nonce       string
 	ClientID    string
 	RedirectURI string
 	PKCE        *pkce.Verifier
@@ -128,7 +130,7 @@ func (d *Driver) Acquire(ctx context.Context, req Request) (*Code, error) {
 				return nil, fmt.Errorf("login: bad Location %q: %w", d.Log.Redactor.Redact(loc), err)
 			}
 			if sameEndpoint(target, redirect) {
-				return d.finish(target, state, req, redirect, issuedAt)
+				return d.finish(target, state, nonce, req, redirect, issuedAt)
 			}
 			issuedAt = time.Now()
 			page = &pageRequest{method: http.MethodGet, url: target.String(), step: "follow redirect"}
@@ -149,7 +151,7 @@ func (d *Driver) Acquire(ctx context.Context, req Request) (*Code, error) {
 }
 
 // finish reads the code (or the refusal) off the redirect to redirect_uri.
-func (d *Driver) finish(target *url.URL, state string, req Request, redirect string, issuedAt time.Time) (*Code, error) {
+func (d *Driver) finish(target *url.URL, state, nonce string, req Request, redirect string, issuedAt time.Time) (*Code, error) {
 	params := target.Query()
 	if params.Get("code") == "" && params.Get("error") == "" && target.Fragment != "" {
 		params, _ = url.ParseQuery(target.Fragment)
@@ -166,7 +168,7 @@ func (d *Driver) finish(target *url.URL, state string, req Request, redirect str
 		return nil, fmt.Errorf("login: the redirect to %s carries neither code nor error", redirect)
 	}
 	d.Log.Redactor.Learn("code", code)
-	return &Code{Value: code, State: state, ClientID: req.Client.ClientID, RedirectURI: redirect,
+	return &Code{Value: code, State: state, Nonce: nonce, ClientID: req.Client.ClientID, RedirectURI: redirect,
 		PKCE: req.PKCE, IssuedAt: issuedAt}, nil
 }
 
