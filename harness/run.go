@@ -62,12 +62,15 @@ func WithoutPKCE() CodeOption { return func(q *authorize.Request) { q.PKCE = nil
 // WithVerifier sends the challenge of v (which may be malformed on purpose).
 func WithVerifier(v pkce.Verifier) CodeOption { return func(q *authorize.Request) { q.PKCE = &v } }
 
-// TryCode runs one authorization flow; errors are returned, not aborted on (for setups that run
-// outside a spec).
-func (r *Run) TryCode(role config.Role, opts ...CodeOption) (*authorize.Code, error) {
+// WithRedirectURI sends redirect_uri u, which may be one the client never registered.
+func WithRedirectURI(u string) CodeOption { return func(q *authorize.Request) { q.RedirectURI = u } }
+
+// Flow runs one authorization flow and reports where it ended (a code, an error redirect, an error
+// page, a redirect elsewhere). The error is the harness's own failure (timeout, transport).
+func (r *Run) Flow(role config.Role, opts ...CodeOption) (authorize.Outcome, error) {
 	client := r.P.Config.Clients.Get(role)
 	if client == nil {
-		return nil, fmt.Errorf("client role %q is not configured", role)
+		return authorize.Outcome{}, fmt.Errorf("client role %q is not configured", role)
 	}
 	v := pkce.New(pkce.S256)
 	req := authorize.Request{Client: client, Scope: r.P.Config.Provider.Scope, PKCE: &v,
@@ -78,16 +81,31 @@ func (r *Run) TryCode(role config.Role, opts ...CodeOption) (*authorize.Code, er
 	d := &authorize.Driver{
 		Endpoint: r.P.Discovery.AuthorizationEndpoint, Login: r.P.Config.Login,
 		Timeout: r.P.Config.Timeouts.Login.D(), Log: r.Log,
+		// A fresh client, so a fresh cookie jar: flows never share a session.
 		NewClient: func() *resty.Client { return r.P.base.New(r.Log, true) },
+		Hosts:     r.P.Discovery.Hosts(),
 	}
-	code, err := d.Acquire(r.Ctx, req)
+	if req.PKCE != nil {
+		r.Log.Redactor.Learn("code_verifier", req.PKCE.Value)
+	}
+	o, err := d.Flow(r.Ctx, req)
+	if err != nil {
+		return o, fmt.Errorf("authorization flow for %s: %w", role, err)
+	}
+	return o, nil
+}
+
+// TryCode runs one authorization flow that must end with a code; errors are returned, not aborted
+// on (for setups that run outside a spec).
+func (r *Run) TryCode(role config.Role, opts ...CodeOption) (*authorize.Code, error) {
+	o, err := r.Flow(role, opts...)
+	if err == nil {
+		err = o.Err()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("obtaining a code for %s: %w", role, err)
 	}
-	if code.PKCE != nil {
-		r.Log.Redactor.Learn("code_verifier", code.PKCE.Value)
-	}
-	return code, nil
+	return o.Code, nil
 }
 
 // Code runs one authorization flow for role; a failed login is ERROR.

@@ -1,13 +1,13 @@
 // Package authorize obtains authorization codes: it builds the authorization request (state,
-// nonce, PKCE), drives the provider's login pages with the configured form steps, and stops at the
-// redirect to redirect_uri without following it, so no listener is needed.
+// nonce, PKCE), has a login driver walk the provider's pages, and reads where the flow ended — a
+// redirect to redirect_uri (never followed, so no listener is needed), an error page, or a redirect
+// elsewhere. Drivers differ only in how they walk pages; what an ending means is decided here once.
 package authorize
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -22,7 +22,9 @@ import (
 // Request is one authorization request.
 type Request struct {
 	Client *config.Client
-	// RedirectURI defaults to the client's first registered URI.
+	// RedirectURI defaults to the client's first registered URI. It may be one the client never
+	// registered (authorization endpoint scenarios); the flow then also stops at a redirect to any
+	// registered URI, so a provider falling back to one is seen, not followed.
 	RedirectURI string
 	Scope       string
 	// PKCE is the verifier whose challenge is sent; nil sends no challenge.
@@ -32,14 +34,15 @@ type Request struct {
 
 // Code is an authorization code with everything needed to redeem it.
 type Code struct {
-	Value string
-	State string
-	// Nonce is the nonce sent in the authorization request, which the ID token must carry.
+	Value       string
+	State       string
 	Nonce       string
 	ClientID    string
 	RedirectURI string
 	PKCE        *pkce.Verifier
 	IssuedAt    time.Time
+	// Issuer is the redirect's iss parameter (RFC 9207), "" when absent.
+	Issuer string
 }
 
 // Refusal is an error the provider sent back to redirect_uri (RFC 6749 §4.1.2.1).
@@ -47,6 +50,8 @@ type Refusal struct {
 	Error       string
 	Description string
 	Location    string // redacted
+	// Issuer is the redirect's iss parameter (RFC 9207), "" when absent.
+	Issuer string
 }
 
 // RefusalError wraps a Refusal as an error.
@@ -56,30 +61,133 @@ func (e *RefusalError) Error() string {
 	return fmt.Sprintf("the authorization endpoint refused: error=%s error_description=%q", e.Refusal.Error, e.Refusal.Description)
 }
 
+// Ending says where an authorization flow stopped.
+type Ending string
+
+const (
+	// EndedWithCode: redirected to a watched redirect URI with a code.
+	EndedWithCode Ending = "code"
+	// EndedWithRefusal: redirected to a watched redirect URI with error= (RFC 6749 §4.1.2.1).
+	EndedWithRefusal Ending = "error-redirect"
+	// EndedOnPage: stopped on a provider page that no login step continues (an error page, or a
+	// login the steps do not describe).
+	EndedOnPage Ending = "page"
+	// EndedElsewhere: redirected off the provider to a URL that is not a watched redirect URI; the
+	// redirect is not followed.
+	EndedElsewhere Ending = "redirect-elsewhere"
+)
+
+// Outcome is where one flow ended. Only one of Code and Refusal is set, per Ending.
+type Outcome struct {
+	Ending  Ending
+	Code    *Code
+	Refusal *Refusal
+	// RedirectURI is the watched URI the flow was sent to (EndedWithCode, EndedWithRefusal).
+	RedirectURI string
+	// URL is where the flow ended (the redirect target or the page), redacted.
+	URL string
+	// Status is the HTTP status of the last page (EndedOnPage; 0 when the driver cannot see it).
+	Status int
+	// Detail says what the driver saw there, redacted: the forms of the page, its first words.
+	Detail string
+}
+
+// Err is the outcome as the error a caller that needed a code reports; nil for a code.
+func (o Outcome) Err() error {
+	switch o.Ending {
+	case EndedWithCode:
+		return nil
+	case EndedWithRefusal:
+		return &RefusalError{Refusal: *o.Refusal}
+	case EndedElsewhere:
+		return fmt.Errorf("login: redirected off the provider to %s, which is not a redirect URI of the client; not followed", o.URL)
+	}
+	return errors.New(o.Detail)
+}
+
+// Landing is what a driver reports: a navigation it was told to stop at (not followed), or the
+// page it could not continue from.
+type Landing struct {
+	// Redirect is the navigation target the driver stopped at; nil when it stopped on a page.
+	Redirect *url.URL
+	// PageURL, Status and Detail describe the page it stopped on (unredacted: Flow redacts).
+	PageURL string
+	Status  int
+	Detail  string
+}
+
+// Route is what a driver is told about one flow.
+type Route struct {
+	// AuthURL is the authorization request, built by Flow (state, nonce, PKCE).
+	AuthURL string
+	// RedirectURI is the one sent, for messages.
+	RedirectURI string
+	// Stop says whether a navigation ends the flow: the driver reports it, unfollowed.
+	Stop func(*url.URL) bool
+}
+
+// Walker is a login driver: from the authorization URL it walks the provider's pages (login,
+// consent) until a navigation for which Stop is true, which it reports without following, or a page
+// it cannot continue from. Errors are the harness's own failures (timeouts, transport, a page that
+// is not HTML), never the provider's answer to the request.
+type Walker interface {
+	Walk(ctx context.Context, r Route) (Landing, error)
+}
+
+// errLoginTimeout is the cause of a flow's context ending at timeouts.login, so a driver tells it
+// from the caller's own deadline or cancellation.
+var errLoginTimeout = errors.New("timeouts.login")
+
+// Stopped explains why a walk ended early: timeouts.login, or the caller's interruption, at where.
+func (d *Driver) Stopped(ctx context.Context, where string) error {
+	shown := d.Log.Redactor.Redact(where)
+	if context.Cause(ctx) == errLoginTimeout {
+		return fmt.Errorf("login: gave up after %s (timeouts.login) at %s", d.Timeout, shown)
+	}
+	return fmt.Errorf("login: interrupted at %s: %w", shown, context.Cause(ctx))
+}
+
 // Driver runs authorization flows against one provider.
 type Driver struct {
 	Endpoint string
 	Login    config.Login
 	Timeout  time.Duration
-	// NewClient returns a client with a fresh cookie jar recording into the scenario's transcript.
+	// NewClient returns a client with a fresh cookie jar recording into the scenario's transcript
+	// (the form driver's HTTP client).
 	NewClient func() *resty.Client
 	Log       *transcript.Log
+	// Walker walks the pages; nil is the form driver over NewClient.
+	Walker Walker
+	// Hosts are the provider's hosts besides the authorization endpoint's; a redirect to any other
+	// host ends the flow as EndedElsewhere.
+	Hosts []string
 }
 
-// Acquire performs one flow and returns the code.
+// Acquire performs one flow and returns the code; any other ending is an error.
 func (d *Driver) Acquire(ctx context.Context, req Request) (*Code, error) {
+	o, err := d.Flow(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if err := o.Err(); err != nil {
+		return nil, err
+	}
+	return o.Code, nil
+}
+
+// Flow performs one flow and reports where it ended. The error is the harness's own failure.
+func (d *Driver) Flow(ctx context.Context, req Request) (Outcome, error) {
 	if req.Client == nil {
-		return nil, errors.New("authorize: no client")
+		return Outcome{}, errors.New("authorize: no client")
 	}
 	redirect := req.RedirectURI
 	if redirect == "" {
 		if len(req.Client.RedirectURIs) == 0 {
-			return nil, fmt.Errorf("authorize: client %s has no redirect_uris", req.Client.ClientID)
+			return Outcome{}, fmt.Errorf("authorize: client %s has no redirect_uris", req.Client.ClientID)
 		}
 		redirect = req.Client.RedirectURIs[0]
 	}
-	parent := ctx
-	ctx, cancel := context.WithTimeout(ctx, d.Timeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, d.Timeout, errLoginTimeout)
 	defer cancel()
 
 	state, nonce := pkce.Random(24), pkce.Random(24)
@@ -100,7 +208,7 @@ func (d *Driver) Acquire(ctx context.Context, req Request) (*Code, error) {
 	}
 	start, err := url.Parse(d.Endpoint)
 	if err != nil {
-		return nil, fmt.Errorf("authorize: authorization_endpoint %q: %w", d.Endpoint, err)
+		return Outcome{}, fmt.Errorf("authorize: authorization_endpoint %q: %w", d.Endpoint, err)
 	}
 	for k, vs := range start.Query() { // keep parameters the endpoint URL already carries
 		for _, v := range vs {
@@ -109,88 +217,87 @@ func (d *Driver) Acquire(ctx context.Context, req Request) (*Code, error) {
 	}
 	start.RawQuery = q.Encode()
 
-	c := d.NewClient()
-	page := &pageRequest{method: http.MethodGet, url: start.String(), step: "authorization request"}
-	issuedAt := time.Now()
-	for n := 0; n < d.Login.MaxPages; n++ {
-		resp, err := page.send(ctx, c)
-		if err != nil {
-			if parent.Err() != nil { // the caller's deadline or cancellation, not timeouts.login
-				return nil, fmt.Errorf("login: interrupted at %s: %w", d.Log.Redactor.Redact(page.url), context.Cause(parent))
+	watched := append([]string{redirect}, req.Client.RedirectURIs...)
+	var landedAt string
+	stop := func(u *url.URL) bool {
+		for _, w := range watched {
+			if sameEndpoint(u, w) {
+				landedAt = w
+				return true
 			}
-			if ctx.Err() != nil {
-				return nil, fmt.Errorf("login: gave up after %s (timeouts.login) at %s", d.Timeout, d.Log.Redactor.Redact(page.url))
-			}
-			return nil, fmt.Errorf("login: %s %s: %w", page.method, d.Log.Redactor.Redact(page.url), err)
 		}
-		pageURL := resp.Request.RawRequest.URL
-		if loc := resp.Header().Get("Location"); resp.StatusCode() >= 300 && resp.StatusCode() < 400 && loc != "" {
-			target, err := pageURL.Parse(loc)
-			if err != nil {
-				return nil, fmt.Errorf("login: bad Location %q: %w", d.Log.Redactor.Redact(loc), err)
-			}
-			if sameEndpoint(target, redirect) {
-				return d.finish(target, state, nonce, req, redirect, issuedAt)
-			}
-			issuedAt = time.Now()
-			page = &pageRequest{method: http.MethodGet, url: target.String(), step: "follow redirect"}
-			continue
-		}
-		if resp.StatusCode() != http.StatusOK {
-			return nil, fmt.Errorf("login: %s answered %s instead of a login page or a redirect to %s%s",
-				d.Log.Redactor.Redact(pageURL.String()), resp.Status(), redirect, snippet(resp.Body()))
-		}
-		next, err := d.submit(pageURL, resp.Body())
-		if err != nil {
-			return nil, err
-		}
-		issuedAt = time.Now()
-		page = next
+		landedAt = ""
+		return !d.providerHost(start, u)
 	}
-	return nil, fmt.Errorf("login: no redirect to %s after %d pages (login.max_pages)", redirect, d.Login.MaxPages)
+	walker := d.Walker
+	if walker == nil {
+		walker = &formWalker{d: d}
+	}
+	began := time.Now()
+	land, err := walker.Walk(ctx, Route{AuthURL: start.String(), RedirectURI: redirect, Stop: stop})
+	if err != nil {
+		return Outcome{}, err
+	}
+	red := d.Log.Redactor
+	if land.Redirect == nil {
+		return Outcome{Ending: EndedOnPage, URL: red.Redact(land.PageURL), Status: land.Status, Detail: red.Redact(land.Detail)}, nil
+	}
+	if landedAt == "" {
+		return Outcome{Ending: EndedElsewhere, URL: red.Redact(land.Redirect.String())}, nil
+	}
+	// The code's lifetime starts at the latest when the redirect carrying it was sent; a driver
+	// that cannot see that time reports none, and the flow's start is the safe bound.
+	issuedAt := began
+	if t, ok := walker.(interface{ LastNavigation() time.Time }); ok && !t.LastNavigation().IsZero() {
+		issuedAt = t.LastNavigation()
+	}
+	return d.finish(land.Redirect, state, nonce, req, landedAt, issuedAt)
 }
 
-// finish reads the code (or the refusal) off the redirect to redirect_uri.
-func (d *Driver) finish(target *url.URL, state, nonce string, req Request, redirect string, issuedAt time.Time) (*Code, error) {
+// providerHost: u is on the provider (the authorization endpoint's host or one of d.Hosts).
+func (d *Driver) providerHost(start, u *url.URL) bool {
+	if strings.EqualFold(u.Host, start.Host) {
+		return true
+	}
+	for _, h := range d.Hosts {
+		if strings.EqualFold(u.Host, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// finish reads the code (or the refusal) off the redirect to a watched redirect URI.
+func (d *Driver) finish(target *url.URL, state, nonce string, req Request, redirect string, issuedAt time.Time) (Outcome, error) {
+	red := d.Log.Redactor
 	params := target.Query()
 	if params.Get("code") == "" && params.Get("error") == "" && target.Fragment != "" {
 		params, _ = url.ParseQuery(target.Fragment)
 	}
+	shown := red.Redact(target.String())
+	out := Outcome{RedirectURI: redirect, URL: shown}
 	if e := params.Get("error"); e != "" {
-		return nil, &RefusalError{Refusal{Error: e, Description: params.Get("error_description"),
-			Location: d.Log.Redactor.Redact(target.String())}}
+		out.Ending = EndedWithRefusal
+		out.Refusal = &Refusal{Error: e, Description: params.Get("error_description"), Location: shown, Issuer: params.Get("iss")}
+		return out, nil
 	}
 	if got := params.Get("state"); got != state {
-		return nil, fmt.Errorf("login: the redirect to %s carries state %q, not the one sent (RFC 6749 §4.1.2)", redirect, got)
+		return Outcome{}, fmt.Errorf("login: the redirect to %s carries state %q, not the one sent (RFC 6749 §4.1.2)", redirect, red.Redact(got))
 	}
-	code := params.Get("code")
-	if code == "" {
-		return nil, fmt.Errorf("login: the redirect to %s carries neither code nor error", redirect)
+	codes := params["code"]
+	if len(codes) == 0 || codes[0] == "" {
+		return Outcome{}, fmt.Errorf("login: the redirect to %s carries neither code nor error", redirect)
 	}
-	d.Log.Redactor.Learn("code", code)
-	return &Code{Value: code, State: state, Nonce: nonce, ClientID: req.Client.ClientID, RedirectURI: redirect,
-		PKCE: req.PKCE, IssuedAt: issuedAt}, nil
-}
-
-type pageRequest struct {
-	method, url, step string
-	form              url.Values
-}
-
-func (p *pageRequest) send(ctx context.Context, c *resty.Client) (*resty.Response, error) {
-	r := c.R().SetContext(ctx).SetHeader(transcript.StepHeader, p.step)
-	if p.method == http.MethodPost {
-		return r.SetFormDataFromValues(p.form).Post(p.url)
+	for _, c := range codes {
+		red.Learn("code", c)
 	}
-	if p.form != nil {
-		u, err := url.Parse(p.url)
-		if err != nil {
-			return nil, err
-		}
-		u.RawQuery = p.form.Encode()
-		return r.Get(u.String())
+	if len(codes) > 1 {
+		return Outcome{}, fmt.Errorf("login: the redirect to %s carries %d code parameters; RFC 6749 §3.1 allows each parameter once", redirect, len(codes))
 	}
-	return r.Get(p.url)
+	out.Ending = EndedWithCode
+	out.Code = &Code{Value: codes[0], State: state, Nonce: nonce, ClientID: req.Client.ClientID, RedirectURI: redirect,
+		PKCE: req.PKCE, IssuedAt: issuedAt, Issuer: params.Get("iss")}
+	return out, nil
 }
 
 // sameEndpoint compares scheme, host and path: the redirect's own query carries code and state.

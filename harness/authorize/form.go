@@ -2,6 +2,7 @@ package authorize
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"maps"
 	"net/http"
@@ -9,23 +10,104 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/go-resty/resty/v2"
 
 	"github.com/grantcheck/grantcheck/harness/config"
+	"github.com/grantcheck/grantcheck/harness/transcript"
 )
 
+// formWalker is the form login driver: plain HTTP with a cookie jar, redirects stepped one at a
+// time, each page's form filled and submitted by the first matching login step.
+type formWalker struct {
+	d    *Driver
+	last time.Time
+}
+
+// LastNavigation is when the latest redirect or form submission was answered: a code's lifetime
+// starts no earlier.
+func (w *formWalker) LastNavigation() time.Time { return w.last }
+
+func (w *formWalker) Walk(ctx context.Context, r Route) (Landing, error) {
+	d := w.d
+	red := d.Log.Redactor
+	c := d.NewClient()
+	page := &pageRequest{method: http.MethodGet, url: r.AuthURL, step: "authorization request"}
+	w.last = time.Now()
+	for n := 0; n < d.Login.MaxPages; n++ {
+		sent := time.Now()
+		resp, err := page.send(ctx, c)
+		if err != nil {
+			if ctx.Err() != nil {
+				return Landing{}, d.Stopped(ctx, page.url)
+			}
+			return Landing{}, fmt.Errorf("login: %s %s: %s", page.method, red.Redact(page.url), red.Redact(err.Error()))
+		}
+		w.last = sent
+		pageURL := resp.Request.RawRequest.URL
+		if loc := resp.Header().Get("Location"); resp.StatusCode() >= 300 && resp.StatusCode() < 400 && loc != "" {
+			target, err := pageURL.Parse(loc)
+			if err != nil {
+				return Landing{}, fmt.Errorf("login: bad Location %q: %w", red.Redact(loc), err)
+			}
+			if r.Stop(target) {
+				return Landing{Redirect: target}, nil
+			}
+			page = &pageRequest{method: http.MethodGet, url: target.String(), step: "follow redirect"}
+			continue
+		}
+		if resp.StatusCode() != http.StatusOK {
+			return Landing{PageURL: pageURL.String(), Status: resp.StatusCode(),
+				Detail: fmt.Sprintf("login: %s answered %s instead of a login page or a redirect to %s%s",
+					red.Redact(pageURL.String()), resp.Status(), r.RedirectURI, red.Redact(snippet(resp.Body())))}, nil
+		}
+		next, miss, err := d.submit(pageURL, resp.Body())
+		if err != nil {
+			return Landing{}, err
+		}
+		if next == nil {
+			return Landing{PageURL: pageURL.String(), Status: resp.StatusCode(), Detail: miss}, nil
+		}
+		page = next
+	}
+	return Landing{}, fmt.Errorf("login: no redirect to %s after %d pages (login.max_pages)", r.RedirectURI, d.Login.MaxPages)
+}
+
+type pageRequest struct {
+	method, url, step string
+	form              url.Values
+}
+
+func (p *pageRequest) send(ctx context.Context, c *resty.Client) (*resty.Response, error) {
+	r := c.R().SetContext(ctx).SetHeader(transcript.StepHeader, p.step)
+	if p.method == http.MethodPost {
+		return r.SetFormDataFromValues(p.form).Post(p.url)
+	}
+	if p.form != nil {
+		u, err := url.Parse(p.url)
+		if err != nil {
+			return nil, err
+		}
+		u.RawQuery = p.form.Encode()
+		return r.Get(u.String())
+	}
+	return r.Get(p.url)
+}
+
 // submit finds the first configured step that matches the page and returns the form submission.
-func (d *Driver) submit(pageURL *url.URL, body []byte) (*pageRequest, error) {
+// When no step matches, it returns no request and says what the page holds.
+func (d *Driver) submit(pageURL *url.URL, body []byte) (*pageRequest, string, error) {
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
 	if err != nil {
-		return nil, fmt.Errorf("login: %s is not HTML: %w", d.Log.Redactor.Redact(pageURL.String()), err)
+		return nil, "", fmt.Errorf("login: %s is not HTML: %w", d.Log.Redactor.Redact(pageURL.String()), err)
 	}
 	shown := d.Log.Redactor.Redact(pageURL.String())
 	for i, step := range d.Login.Steps {
 		re, err := regexp.Compile(step.URL)
 		if err != nil {
-			return nil, fmt.Errorf("login.steps[%d].url: %w", i, err)
+			return nil, "", fmt.Errorf("login.steps[%d].url: %w", i, err)
 		}
 		if !re.MatchString(pageURL.String()) {
 			continue
@@ -36,21 +118,21 @@ func (d *Driver) submit(pageURL *url.URL, body []byte) (*pageRequest, error) {
 		}
 		values, err := d.fill(form, step, i)
 		if err != nil {
-			return nil, fmt.Errorf("login: %s: %w", shown, err)
+			return nil, "", fmt.Errorf("login: %s: %w", shown, err)
 		}
 		action, _ := form.Attr("action")
 		target, err := pageURL.Parse(action)
 		if err != nil {
-			return nil, fmt.Errorf("login: %s: login.steps[%d]: form action %q: %w", shown, i, action, err)
+			return nil, "", fmt.Errorf("login: %s: login.steps[%d]: form action %q: %w", shown, i, action, err)
 		}
 		method := strings.ToUpper(strings.TrimSpace(form.AttrOr("method", "GET")))
 		if method != http.MethodPost {
 			method = http.MethodGet
 		}
 		return &pageRequest{method: method, url: target.String(), form: values,
-			step: fmt.Sprintf("login.steps[%d]: submit %s", i, step.Form)}, nil
+			step: fmt.Sprintf("login.steps[%d]: submit %s", i, step.Form)}, "", nil
 	}
-	return nil, fmt.Errorf("login: no login.steps entry matches page %s (%s)", shown, describeForms(doc))
+	return nil, d.Log.Redactor.Redact(fmt.Sprintf("login: no login.steps entry matches page %s (%s)", shown, describeForms(doc))), nil
 }
 
 // fill collects what a browser would send: every successful control, the configured values over

@@ -24,8 +24,8 @@ type Document struct {
 	CodeChallengeMethodsSupported     []string `json:"code_challenge_methods_supported"`
 	JWKSURI                           string   `json:"jwks_uri"`
 	ScopesSupported                   []string `json:"scopes_supported"`
-	// IssParameterSupported: the authorization response carries iss (RFC 9207 §3).
-	IssParameterSupported bool `json:"authorization_response_iss_parameter_supported"`
+	// AuthorizationResponseIssParameterSupported: RFC 9207 §3.
+	AuthorizationResponseIssParameterSupported bool `json:"authorization_response_iss_parameter_supported"`
 }
 
 // SupportsGrant follows OpenID Connect Discovery §3: an absent grant_types_supported means

@@ -1,0 +1,87 @@
+package authorize
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestFlowEndings: every way a flow can end is reported as data, not as an error, so the
+// authorization endpoint scenarios can judge it; Acquire turns the non-code endings into errors.
+func TestFlowEndings(t *testing.T) {
+	cases := []struct {
+		name        string
+		redirectURI string // sent; "" is the registered one
+		pages       map[string]page
+		want        Ending
+		check       func(t *testing.T, o Outcome)
+	}{
+		{name: "a code", want: EndedWithCode, check: func(t *testing.T, o Outcome) {
+			if o.Code == nil || o.Code.Value != issuedCode || o.Code.Nonce == "" || o.RedirectURI != redirectURI {
+				t.Errorf("outcome = %+v", o)
+			}
+		}},
+		{name: "an error redirect with iss", pages: map[string]page{"/authorize": func(_ *fakeOP, w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, redirectURI+"?error=invalid_request&iss=https%3A%2F%2Fop&state="+url.QueryEscape(r.URL.Query().Get("state")), http.StatusFound)
+		}}, want: EndedWithRefusal, check: func(t *testing.T, o Outcome) {
+			if o.Refusal == nil || o.Refusal.Error != "invalid_request" || o.Refusal.Issuer != "https://op" {
+				t.Errorf("refusal = %+v", o.Refusal)
+			}
+		}},
+		{name: "an error page", pages: map[string]page{"/authorize": func(_ *fakeOP, w http.ResponseWriter, _ *http.Request) {
+			http.Error(w, "redirect_uri is not registered", http.StatusBadRequest)
+		}}, want: EndedOnPage, check: func(t *testing.T, o Outcome) {
+			if o.Status != 400 || !strings.Contains(o.Detail, "redirect_uri is not registered") {
+				t.Errorf("outcome = %+v", o)
+			}
+		}},
+		{name: "an unregistered redirect URI sent, the registered one used by the provider",
+			redirectURI: "https://evil.example/cb", want: EndedWithCode, check: func(t *testing.T, o Outcome) {
+				if o.RedirectURI != redirectURI {
+					t.Errorf("landed at %q, want the registered %q", o.RedirectURI, redirectURI)
+				}
+			}},
+		{name: "a redirect off the provider is not followed",
+			pages: map[string]page{"/authorize": func(_ *fakeOP, w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, "https://elsewhere.example/landing", http.StatusFound)
+			}}, want: EndedElsewhere, check: func(t *testing.T, o Outcome) {
+				if o.URL != "https://elsewhere.example/landing" {
+					t.Errorf("URL = %q", o.URL)
+				}
+			}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			op := newOP(t)
+			for p, h := range tc.pages {
+				op.set(p, h)
+			}
+			d, cfg, log := setup(t, op, nil)
+			o, err := d.Flow(context.Background(), Request{Client: cfg.Clients.Primary, Scope: "openid", RedirectURI: tc.redirectURI})
+			if err != nil {
+				t.Fatalf("Flow: %v\n%s", err, log)
+			}
+			if o.Ending != tc.want {
+				t.Fatalf("ending = %s, want %s (%+v)", o.Ending, tc.want, o)
+			}
+			tc.check(t, o)
+			if (o.Err() == nil) != (tc.want == EndedWithCode) {
+				t.Errorf("Err() = %v for ending %s", o.Err(), o.Ending)
+			}
+		})
+	}
+}
+
+func TestFlowRejectsTwoCodes(t *testing.T) {
+	op := newOP(t)
+	op.set("/authorize", func(_ *fakeOP, w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, redirectURI+"?code=a1b2c3d4&code=e5f6g7h8&state="+url.QueryEscape(r.URL.Query().Get("state")), http.StatusFound)
+	})
+	d, cfg, _ := setup(t, op, nil)
+	_, err := d.Acquire(context.Background(), Request{Client: cfg.Clients.Primary, Scope: "openid"})
+	if err == nil || !strings.Contains(err.Error(), "carries 2 code parameters") || strings.Contains(err.Error(), "a1b2c3d4") {
+		t.Errorf("error = %v, want two code parameters flagged, values hidden", err)
+	}
+}
