@@ -266,7 +266,7 @@ func All() []Scenario {
 		ClientAuthMethodUnregistered, ClientAuthMultiple, ClientUnknownPost, ClientAuthMalformedBasic, ClientAuthBeforeCode,
 		GrantTypeUnsupported, GrantTypeMissing, GrantTypeNotAllowed,
 		CrossClientCode, CrossClientCodePublic, CrossClientIDMismatch,
-	}, secondEdition()...)
+	}, append(secondEdition(), authzFamily()...)...)
 }
 
 // Second edition (issue 7): refresh tokens, request format, more client authentication and
@@ -277,7 +277,10 @@ const (
 	FamilyIDToken       = "id-token"
 )
 
-const invalidScope = "invalid_scope"
+const (
+	invalidScope            = "invalid_scope"
+	unsupportedResponseType = "unsupported_response_type"
+)
 
 var (
 	CrossClientRefresh = Scenario{
@@ -437,4 +440,59 @@ func secondEdition() []Scenario {
 		RequestGET, RequestDuplicateParam, RequestMissingCode, RequestJSONBody, RequestEmptyParam,
 		IDTokenValid,
 	}
+}
+
+// The authorization endpoint family: login drivers report where a flow ended, and these scenarios
+// judge that ending.
+const FamilyAuthz = "authorization-endpoint"
+
+var (
+	AuthzUnregisteredRedirect = Scenario{
+		ID: "authz-unregistered-redirect", Family: FamilyAuthz, Level: MUST,
+		Title: "an authorization request with an unregistered redirect_uri redirects neither to it nor to a registered URI",
+		Refs:  []Ref{RFC6749("3.1.2.3"), RFC6749("4.1.2.1")},
+		Needs: []Need{PrimaryClient},
+		Note:  "the provider informs the resource owner (an error page); a code or a redirect to the unregistered URI is FAIL:security",
+		Variants: []Variant{
+			{Name: "other-path", Title: "another path on the registered host"},
+			{Name: "other-host", Title: "another host"},
+			{Name: "other-scheme", Title: "the other scheme"},
+		},
+	}
+	AuthzGrantNotAllowed = Scenario{
+		ID: "authz-grant-not-allowed", Family: FamilyAuthz, Level: MUST,
+		Title: "a client not allowed the authorization_code grant gets no code",
+		Refs:  []Ref{RFC6749("4.1.2.1")},
+		Needs: []Need{RestrictedClient},
+		Note:  "sent to the restricted client's registered redirect URI, so the refusal is about the grant; an error page also passes",
+		Expect: Expect{Error: unauthorizedClient, Alternatives: []Alternative{{Error: unsupportedResponseType,
+			Why: "the client may not use response_type code (RFC 6749 §4.1.2.1)"}}},
+	}
+	AuthzPKCERequired = Scenario{
+		ID: "authz-pkce-required", Family: FamilyAuthz, Level: MUST,
+		Title:  "a client registered to require PKCE gets no code without code_challenge",
+		Refs:   []Ref{RFC9700("2.1.1"), RFC7636("4.4.1")},
+		Needs:  []Need{PublicClient},
+		Note:   "MUST when configured: skipped unless clients.public.pkce is required; an error page also passes",
+		Expect: Expect{Error: invalidRequest},
+	}
+	AuthzPKCEPlainUnsupported = Scenario{
+		ID: "authz-pkce-plain-unsupported", Family: FamilyAuthz, Level: MUST,
+		Title:  "code_challenge_method=plain is refused when discovery lists only S256",
+		Refs:   []Ref{RFC7636("4.4.1"), RFC9700("2.1.1")},
+		Needs:  []Need{PrimaryClient},
+		Note:   "skipped when code_challenge_methods_supported lists plain or is absent; an error page also passes",
+		Expect: Expect{Error: invalidRequest},
+	}
+	AuthzIssParameter = Scenario{
+		ID: "authz-iss-parameter", Family: FamilyAuthz, Level: MUST,
+		Title: "the authorization response carries iss equal to the issuer when discovery says it does",
+		Refs:  []Ref{RFC9207("2"), RFC9207("3")},
+		Needs: []Need{PrimaryClient},
+		Note:  "skipped unless discovery has authorization_response_iss_parameter_supported: true",
+	}
+)
+
+func authzFamily() []Scenario {
+	return []Scenario{AuthzUnregisteredRedirect, AuthzGrantNotAllowed, AuthzPKCERequired, AuthzPKCEPlainUnsupported, AuthzIssParameter}
 }
