@@ -93,7 +93,7 @@ var _ = Describe("refresh tokens", func() {
 		}
 		r.ExpectRejected(r.Send(refresh(r, role, old, "reuse of the rotated-out refresh token")))
 		if p.RefreshRotation == config.RotationDetectReuse {
-			r.Note("rotate-detect-reuse: the reuse must have revoked the current refresh token too (RFC 9700 §4.14.2)")
+			r.Note("rotate-detect-reuse: the reuse is expected to have revoked the current refresh token too (RFC 9700 §4.14.2)")
 			r.ExpectRejected(r.Send(refresh(r, role, current, "the current refresh token after the detected reuse")))
 		}
 	})
