@@ -59,3 +59,53 @@ var _ = Describe("client authentication", func() {
 			Authenticate(token.Auth{Method: config.AuthNone, ClientID: client.ClientID})))
 	})
 })
+
+var _ = Describe("client authentication, second edition", func() {
+	harness.It(catalog.ClientAuthMethodUnregistered, func(r *harness.Run) {
+		client := r.Client(config.Primary)
+		other := map[string]string{config.AuthBasic: config.AuthPost, config.AuthPost: config.AuthBasic}[client.AuthMethod]
+		if other == "" {
+			r.Skip("needs a primary client registered for client_secret_basic or client_secret_post (clients.primary.auth_method)")
+		}
+		code := r.Code(config.Primary)
+		r.ExpectRejected(r.Send(r.Redeem(code, config.Primary, "redemption with the correct secret sent by "+other).
+			Authenticate(token.Auth{Method: other, ClientID: client.ClientID, Secret: client.ClientSecret})))
+	})
+
+	harness.It(catalog.ClientAuthMultiple, func(r *harness.Run) {
+		client := r.Client(config.Primary)
+		if client.AuthMethod == config.AuthNone {
+			r.Skip("needs a confidential primary client (clients.primary.auth_method is none)")
+		}
+		code := r.Code(config.Primary)
+		r.ExpectRejected(r.Send(r.Redeem(code, config.Primary, "redemption authenticated by Basic and by client_secret in the body").
+			Authenticate(token.Auth{Method: config.AuthBasic, ClientID: client.ClientID, Secret: client.ClientSecret}).
+			Set("client_secret", client.ClientSecret)))
+	})
+
+	harness.It(catalog.ClientUnknownPost, func(r *harness.Run) {
+		client := r.Client(config.Primary)
+		code := r.Code(config.Primary)
+		r.ExpectRejected(r.Send(r.Redeem(code, config.Primary, "redemption by an unknown client_id with client_secret in the body").
+			Authenticate(token.Auth{Method: config.AuthPost, ClientID: "grantcheck-unknown-" + pkce.Random(12), Secret: wrongSecret(client)})))
+	})
+
+	harness.It(catalog.ClientAuthMalformedBasic, func(r *harness.Run) {
+		code := r.Code(config.Primary)
+		r.ExpectRejected(r.Send(r.Redeem(code, config.Primary, "redemption with Authorization: Basic %%%").
+			Authenticate(token.Auth{Method: token.AuthRawHeader, Header: "Basic %%%"})))
+	})
+
+	harness.It(catalog.ClientAuthBeforeCode, func(r *harness.Run) {
+		client := r.Client(config.Primary)
+		if client.AuthMethod == config.AuthNone {
+			r.Skip("needs a confidential primary client (clients.primary.auth_method is none)")
+		}
+		r.ExpectRejected(r.Send(r.Request(config.Primary, "a never-issued code with a wrong client secret").
+			Authenticate(token.Auth{Method: client.AuthMethod, ClientID: client.ClientID, Secret: wrongSecret(client)}).
+			Set("grant_type", "authorization_code").
+			Set("code", "grantcheck-never-issued-"+pkce.Random(24)).
+			Set("redirect_uri", client.RedirectURIs[0]).
+			Set("code_verifier", pkce.New(pkce.S256).Value)))
+	})
+})

@@ -25,6 +25,14 @@ var _ = Describe("redirect_uri", func() {
 		r.ExpectRejected(r.Send(r.Redeem(code, config.Primary, "redemption without redirect_uri").Omit("redirect_uri")))
 	})
 
+	harness.It(catalog.RedirectURIOmittedSingle, func(r *harness.Run) {
+		if n := len(r.Client(config.Secondary).RedirectURIs); n != 1 {
+			r.Skip("needs a secondary client with exactly one registered redirect URI (clients.secondary.redirect_uris)")
+		}
+		code := r.Code(config.Secondary)
+		r.ExpectRejected(r.Send(r.Redeem(code, config.Secondary, "redemption without redirect_uri by a client with one registered URI").Omit("redirect_uri")))
+	})
+
 	harness.Table(catalog.RedirectURIMismatch, func(r *harness.Run, mutate redirectMutation) {
 		client := r.Client(config.Primary)
 		wrong := mutate(client.RedirectURIs[0], client.RedirectURIs)
@@ -90,6 +98,15 @@ var _ = Describe("redirect_uri", func() {
 			return p.String()
 		},
 		"fragment": func(u string, _ []string) string { return u + "#grantcheck" },
+		"host-case": func(u string, _ []string) string {
+			p := mustParse(u)
+			swapped := swapCase(p.Host)
+			if swapped == p.Host {
+				return ""
+			}
+			p.Host = swapped
+			return p.String()
+		},
 		"other-registered": func(u string, registered []string) string {
 			for _, other := range registered {
 				if other != u {

@@ -79,6 +79,7 @@ func OIDCCore(section string) Ref   { return Ref{"OpenID Connect Core 1.0", sect
 func RFC7235(section string) Ref    { return Ref{"RFC 7235", section} }
 func OIDCDiscovery(s string) Ref    { return Ref{"OpenID Connect Discovery 1.0", s} }
 func OIDCRegistration(s string) Ref { return Ref{"OpenID Connect Dynamic Client Registration 1.0", s} }
+func RFC9207(section string) Ref    { return Ref{"RFC 9207", section} }
 
 // Condition limits when an alternative error code is accepted.
 type Condition string

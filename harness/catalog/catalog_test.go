@@ -6,11 +6,13 @@ import (
 	"testing"
 )
 
-// The §5.2 error codes (plus the RFC 6750 one a resource answers with); an expectation naming
-// anything else is a typo that would make a scenario impossible to pass.
+// The §5.2 error codes, and the §4.1.2.1 authorization error codes the authorization endpoint
+// family expects; an expectation naming anything else is a typo that would make a scenario
+// impossible to pass.
 var knownErrors = map[string]bool{
 	"invalid_request": true, "invalid_client": true, "invalid_grant": true,
 	"unauthorized_client": true, "unsupported_grant_type": true, "invalid_scope": true,
+	"unsupported_response_type": true,
 }
 
 var idShape = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)

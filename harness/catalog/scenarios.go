@@ -108,6 +108,7 @@ var (
 			{Name: "percent-encoding", Title: "a path character percent-encoded"},
 			{Name: "fragment", Title: "a fragment appended"},
 			{Name: "other-registered", Title: "the client's other registered redirect URI"},
+			{Name: "host-case", Title: "the host in another letter case"},
 		},
 	}
 
@@ -258,14 +259,243 @@ var (
 
 // All is the catalogue in presentation order.
 func All() []Scenario {
-	return []Scenario{
+	return append([]Scenario{
 		BaselineExchange, TokenResponseNoStore,
 		CodeReuse, CodeReuseRevokes, CodeReuseConcurrent,
 		CodeExpired, CodeUnknown, CodeTampered,
-		RedirectURIOmitted, RedirectURIMismatch,
+		RedirectURIOmitted, RedirectURIOmittedSingle, RedirectURIMismatch,
 		PKCEVerifierMismatch, PKCEVerifierMissing, PKCEDowngrade, PKCEChallengeAsVerifier, PKCEVerifierMalformed,
 		ClientSecretWrongBasic, InvalidClientChallenge, ClientSecretWrongPost, ClientUnknown, ClientAuthMissing,
+		ClientAuthMethodUnregistered, ClientAuthMultiple, ClientUnknownPost, ClientAuthMalformedBasic, ClientAuthBeforeCode,
 		GrantTypeUnsupported, GrantTypeMissing, GrantTypeNotAllowed,
 		CrossClientCode, CrossClientCodePublic, CrossClientIDMismatch,
+	}, append(secondEdition(), authzFamily()...)...)
+}
+
+// Second edition (issue 7): refresh tokens, request format, more client authentication and
+// redirect_uri cases, and the ID token.
+const (
+	FamilyRefresh       = "refresh"
+	FamilyRequestFormat = "request-format"
+	FamilyIDToken       = "id-token"
+)
+
+const (
+	invalidScope            = "invalid_scope"
+	unsupportedResponseType = "unsupported_response_type"
+)
+
+var (
+	CrossClientRefresh = Scenario{
+		ID: "cross-client-refresh", Family: FamilyRefresh, Level: MUST,
+		Title:  "the primary client's refresh token used by the secondary client with its own valid credentials is rejected",
+		Refs:   []Ref{RFC6749("6"), RFC6749("10.4")},
+		Needs:  []Need{PrimaryClient, SecondaryClient},
+		Note:   "skipped when the provider issues no refresh token to the primary client",
+		Expect: Expect{Error: invalidGrant},
 	}
+	RefreshInvalid = Scenario{
+		ID: "refresh-invalid", Family: FamilyRefresh, Level: MUST,
+		Title:  "an issued refresh token with one character changed is rejected",
+		Refs:   []Ref{RFC6749("6"), RFC6749("5.2")},
+		Needs:  []Need{PrimaryClient},
+		Expect: Expect{Error: invalidGrant},
+	}
+	RefreshWithoutAuth = Scenario{
+		ID: "refresh-without-auth", Family: FamilyRefresh, Level: MUST,
+		Title: "a confidential client's refresh request without client authentication is rejected",
+		Refs:  []Ref{RFC6749("6"), RFC6749("3.2.1")},
+		Needs: []Need{PrimaryClient},
+		Note:  "the request names the client by client_id only",
+		Expect: Expect{Error: invalidClient, Alternatives: []Alternative{{Error: invalidRequest,
+			Why: "the client_secret parameter the client must send is missing (RFC 6749 §5.2)"}}},
+	}
+	RefreshScopeEscalation = Scenario{
+		ID: "refresh-scope-escalation", Family: FamilyRefresh, Level: MUST,
+		Title:  "a refresh request for a scope not originally granted is rejected with invalid_scope",
+		Refs:   []Ref{RFC6749("6"), RFC6749("5.2")},
+		Needs:  []Need{PrimaryClient},
+		Note:   "the added scope is one the provider lists in scopes_supported but the original request did not ask for",
+		Expect: Expect{Error: invalidScope},
+	}
+	RefreshRotatedReuse = Scenario{
+		ID: "refresh-rotated-reuse", Family: FamilyRefresh, Level: SHOULD,
+		Title: "a refresh token behaves as the declared rotation policy says (provider.refresh_rotation)",
+		Refs:  []Ref{RFC9700("4.14.2"), RFC6749("6")},
+		Needs: []Need{PrimaryClient},
+		Note: "run by the public client when configured, else the primary client. none: the old token keeps working; " +
+			"rotate: a new token is issued and the old one is refused after provider.refresh_reuse_grace; " +
+			"rotate-detect-reuse: the same, and the reuse also revokes the current token. Skipped, with what was " +
+			"observed, when provider.refresh_rotation is not set",
+		Expect: Expect{Error: invalidGrant},
+	}
+
+	RequestGET = Scenario{
+		ID: "request-get", Family: FamilyRequestFormat, Level: MUST,
+		Title: "a token request sent by GET is refused without tokens",
+		Refs:  []Ref{RFC6749("3.2")},
+		Needs: []Need{PrimaryClient},
+		Note: "any 4xx; an answer of 400 or 401 must be an RFC 6749 §5.2 error response, other 4xx (405) are HTTP-level " +
+			"refusals; tokens are FAIL:security",
+	}
+	RequestDuplicateParam = Scenario{
+		ID: "request-duplicate-param", Family: FamilyRequestFormat, Level: MUST,
+		Title:  "a token request with a parameter sent twice is rejected with invalid_request",
+		Refs:   []Ref{RFC6749("3.2"), RFC6749("5.2")},
+		Needs:  []Need{PrimaryClient},
+		Note:   "the parameter is repeated with the same valid value, so only the repetition is wrong",
+		Expect: Expect{Error: invalidRequest},
+		Variants: []Variant{
+			{Name: "code", Title: "code sent twice"},
+			{Name: "grant_type", Title: "grant_type sent twice"},
+			{Name: "redirect_uri", Title: "redirect_uri sent twice"},
+		},
+	}
+	RequestMissingCode = Scenario{
+		ID: "request-missing-code", Family: FamilyRequestFormat, Level: MUST,
+		Title:  "an authorization_code request without code is rejected with invalid_request",
+		Refs:   []Ref{RFC6749("4.1.3"), RFC6749("5.2")},
+		Needs:  []Need{PrimaryClient},
+		Expect: Expect{Error: invalidRequest},
+	}
+	RequestJSONBody = Scenario{
+		ID: "request-json-body", Family: FamilyRequestFormat, Level: MUST,
+		Title: "a token request with a JSON body instead of a form is refused without tokens",
+		Refs:  []Ref{RFC6749("3.2"), RFC6749("4.1.3")},
+		Needs: []Need{PrimaryClient},
+		Note: "any 4xx (415 included); an answer of 400 or 401 must be an RFC 6749 §5.2 error response; " +
+			"tokens are FAIL:security",
+	}
+	RequestEmptyParam = Scenario{
+		ID: "request-empty-param", Family: FamilyRequestFormat, Level: MUST,
+		Title:  "an empty code_verifier= for a code requested with a challenge is treated as omitted and rejected",
+		Refs:   []Ref{RFC6749("3.1"), RFC7636("4.6")},
+		Needs:  []Need{PrimaryClient},
+		Expect: Expect{Error: invalidGrant, Alternatives: []Alternative{missingParam}},
+	}
+
+	ClientAuthMethodUnregistered = Scenario{
+		ID: "client-auth-method-unregistered", Family: FamilyClientAuth, Level: SHOULD,
+		Title:  "the client's correct secret sent by a method it is not registered for is rejected with invalid_client",
+		Refs:   []Ref{OIDCRegistration("2"), RFC6749("2.3")},
+		Needs:  []Need{PrimaryClient},
+		Note:   "client_secret_basic clients send the secret in the body, client_secret_post clients by Basic",
+		Expect: Expect{Error: invalidClient},
+	}
+	ClientAuthMultiple = Scenario{
+		ID: "client-auth-multiple", Family: FamilyClientAuth, Level: MUST,
+		Title:  "Basic credentials and client_secret in the body together are rejected with invalid_request",
+		Refs:   []Ref{RFC6749("2.3"), RFC6749("5.2")},
+		Needs:  []Need{PrimaryClient},
+		Note:   "both carry the client's correct secret; §5.2 names invalid_request for more than one authentication mechanism",
+		Expect: Expect{Error: invalidRequest},
+	}
+	ClientUnknownPost = Scenario{
+		ID: "client-unknown-post", Family: FamilyClientAuth, Level: MUST,
+		Title:  "an unknown client_id with a client_secret in the body is rejected with invalid_client",
+		Refs:   []Ref{RFC6749("2.3.1"), RFC6749("5.2")},
+		Needs:  []Need{PrimaryClient},
+		Expect: Expect{Error: invalidClient},
+	}
+	ClientAuthMalformedBasic = Scenario{
+		ID: "client-auth-malformed-basic", Family: FamilyClientAuth, Level: MUST,
+		Title: "an Authorization: Basic header that is not Base64 is refused with 400 or 401, never a server error",
+		Refs:  []Ref{RFC6749("2.3.1"), RFC6749("5.2")},
+		Needs: []Need{PrimaryClient},
+		Note:  "the header is Basic %%%",
+		Expect: Expect{Error: invalidClient, Alternatives: []Alternative{{Error: invalidRequest,
+			Why: "a malformed Authorization header is a malformed request (RFC 6749 §5.2)"}}},
+	}
+	ClientAuthBeforeCode = Scenario{
+		ID: "client-auth-before-code", Family: FamilyClientAuth, Level: SHOULD,
+		Title:  "a never-issued code with a wrong client secret is rejected with invalid_client, not invalid_grant",
+		Refs:   []Ref{RFC6749("3.2.1"), RFC6749("4.1.3")},
+		Needs:  []Need{PrimaryClient},
+		Note:   "authenticating after the code lookup lets a caller without the secret learn which codes are live",
+		Expect: Expect{Error: invalidClient},
+	}
+
+	RedirectURIOmittedSingle = Scenario{
+		ID: "redirect-uri-omitted-single", Family: FamilyRedirectURI, Level: SHOULD,
+		Title: "redirect_uri sent to the authorization endpoint but omitted at the token endpoint is rejected, for a client with one registered URI",
+		Refs:  []Ref{RFC6749("4.1.3"), OIDCCore("3.1.3.2")},
+		Needs: []Need{SecondaryClient},
+		Note: "RFC 6749 §4.1.3 requires redirect_uri when it was sent; OpenID Connect Core §3.1.3.2 lets a provider " +
+			"proceed when the client has one registered URI, so acceptance is a warning",
+		Expect: Expect{Error: invalidGrant, Alternatives: []Alternative{missingParam}},
+	}
+
+	IDTokenValid = Scenario{
+		ID: "id-token-valid", Family: FamilyIDToken, Level: MUST,
+		Title: "the ID token of a valid code exchange passes the client's validation",
+		Refs:  []Ref{OIDCCore("3.1.3.7"), OIDCCore("3.1.3.6")},
+		Needs: []Need{PrimaryClient},
+		Note: "signature by a key of jwks_uri, iss, aud contains the client, azp with several audiences, exp and iat, " +
+			"nonce equal to the one sent, at_hash when present; each failed check is named",
+	}
+)
+
+// secondEdition are the families added after the first edition, appended to All in catalogue order;
+// the additions to older families are listed with their family in All.
+func secondEdition() []Scenario {
+	return []Scenario{
+		CrossClientRefresh, RefreshInvalid, RefreshWithoutAuth, RefreshScopeEscalation, RefreshRotatedReuse,
+		RequestGET, RequestDuplicateParam, RequestMissingCode, RequestJSONBody, RequestEmptyParam,
+		IDTokenValid,
+	}
+}
+
+// The authorization endpoint family: login drivers report where a flow ended, and these scenarios
+// judge that ending.
+const FamilyAuthz = "authorization-endpoint"
+
+var (
+	AuthzUnregisteredRedirect = Scenario{
+		ID: "authz-unregistered-redirect", Family: FamilyAuthz, Level: MUST,
+		Title: "an authorization request with an unregistered redirect_uri redirects neither to it nor to a registered URI",
+		Refs:  []Ref{RFC6749("3.1.2.3"), RFC6749("4.1.2.1")},
+		Needs: []Need{PrimaryClient},
+		Note:  "the provider informs the resource owner (an error page); a code or a redirect to the unregistered URI is FAIL:security",
+		Variants: []Variant{
+			{Name: "other-path", Title: "another path on the registered host"},
+			{Name: "other-host", Title: "another host"},
+			{Name: "other-scheme", Title: "the other scheme"},
+		},
+	}
+	AuthzGrantNotAllowed = Scenario{
+		ID: "authz-grant-not-allowed", Family: FamilyAuthz, Level: MUST,
+		Title: "a client not allowed the authorization_code grant gets no code",
+		Refs:  []Ref{RFC6749("4.1.2.1")},
+		Needs: []Need{RestrictedClient},
+		Note:  "sent to the restricted client's registered redirect URI, so the refusal is about the grant; an error page also passes",
+		Expect: Expect{Error: unauthorizedClient, Alternatives: []Alternative{{Error: unsupportedResponseType,
+			Why: "the client may not use response_type code (RFC 6749 §4.1.2.1)"}}},
+	}
+	AuthzPKCERequired = Scenario{
+		ID: "authz-pkce-required", Family: FamilyAuthz, Level: MUST,
+		Title:  "a client registered to require PKCE gets no code without code_challenge",
+		Refs:   []Ref{RFC9700("2.1.1"), RFC7636("4.4.1")},
+		Needs:  []Need{PublicClient},
+		Note:   "MUST when configured: skipped unless clients.public.pkce is required; an error page also passes",
+		Expect: Expect{Error: invalidRequest},
+	}
+	AuthzPKCEPlainUnsupported = Scenario{
+		ID: "authz-pkce-plain-unsupported", Family: FamilyAuthz, Level: MUST,
+		Title:  "code_challenge_method=plain is refused when discovery lists only S256",
+		Refs:   []Ref{RFC7636("4.4.1"), RFC9700("2.1.1")},
+		Needs:  []Need{PrimaryClient},
+		Note:   "skipped when code_challenge_methods_supported lists plain or is absent; an error page also passes",
+		Expect: Expect{Error: invalidRequest},
+	}
+	AuthzIssParameter = Scenario{
+		ID: "authz-iss-parameter", Family: FamilyAuthz, Level: MUST,
+		Title: "the authorization response carries iss equal to the issuer when discovery says it does",
+		Refs:  []Ref{RFC9207("2"), RFC9207("3")},
+		Needs: []Need{PrimaryClient},
+		Note:  "skipped unless discovery has authorization_response_iss_parameter_supported: true",
+	}
+)
+
+func authzFamily() []Scenario {
+	return []Scenario{AuthzUnregisteredRedirect, AuthzGrantNotAllowed, AuthzPKCERequired, AuthzPKCEPlainUnsupported, AuthzIssParameter}
 }

@@ -39,7 +39,23 @@ type Provider struct {
 	// AuthorizeParams are extra authorization request parameters (e.g. prompt: consent).
 	AuthorizeParams map[string]string `yaml:"authorize_params"`
 	TLS             TLS               `yaml:"tls"`
+	// RefreshRotation is the provider's refresh token policy, which refresh-rotated-reuse asserts:
+	// none (the token keeps working), rotate (each refresh issues a new token and the old one stops
+	// working) or rotate-detect-reuse (as rotate, and presenting an old token revokes the whole
+	// family, the current token included: RFC 9700 §4.14.2). Empty: the scenario skips and reports
+	// what it observed.
+	RefreshRotation string `yaml:"refresh_rotation"`
+	// RefreshReuseGrace is how long a rotated refresh token is still accepted (some providers and
+	// FAPI 2.0 allow this); refresh-rotated-reuse waits it out before the reuse. Default 0.
+	RefreshReuseGrace Duration `yaml:"refresh_reuse_grace"`
 }
+
+// Refresh token rotation policies (provider.refresh_rotation).
+const (
+	RotationNone        = "none"
+	RotationRotate      = "rotate"
+	RotationDetectReuse = "rotate-detect-reuse"
+)
 
 // TLS configures how the provider's certificate is checked.
 type TLS struct {

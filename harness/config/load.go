@@ -257,6 +257,18 @@ func (p *parser) validate(c *Config) error {
 			return p.fail("provider.tls.ca_file", "%v", err)
 		}
 	}
+	switch c.Provider.RefreshRotation {
+	case "", RotationNone, RotationRotate, RotationDetectReuse:
+	default:
+		return p.fail("provider.refresh_rotation", "%q is not one of %s, %s, %s", c.Provider.RefreshRotation,
+			RotationNone, RotationRotate, RotationDetectReuse)
+	}
+	if c.Provider.RefreshReuseGrace < 0 {
+		return p.fail("provider.refresh_reuse_grace", "%s is negative", c.Provider.RefreshReuseGrace)
+	}
+	if c.Provider.RefreshReuseGrace > 0 && c.Provider.RefreshRotation == RotationNone {
+		return p.fail("provider.refresh_reuse_grace", "a grace period needs refresh_rotation rotate or rotate-detect-reuse")
+	}
 	roles := 0
 	for _, r := range []Role{Primary, Secondary, Public, Restricted} {
 		cl := c.Clients.Get(r)

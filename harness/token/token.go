@@ -37,10 +37,15 @@ type Request struct {
 
 // Auth is how the client authenticates (RFC 6749 §2.3).
 type Auth struct {
-	Method   string // config.AuthBasic, config.AuthPost or config.AuthNone
+	Method   string // config.AuthBasic, config.AuthPost, config.AuthNone, AuthBearer or AuthRawHeader
 	ClientID string
 	Secret   string
+	// Header is the Authorization header sent as is by AuthRawHeader.
+	Header string
 }
+
+// AuthRawHeader sends Auth.Header as the Authorization header, unchanged: for malformed credentials.
+const AuthRawHeader = "raw-header"
 
 // AuthBearer presents an access token instead of client credentials (RFC 6750 §2.1).
 const AuthBearer = "bearer"
@@ -135,6 +140,9 @@ func (r *Request) Send(ctx context.Context) (*Response, error) {
 		form.Set("client_id", r.auth.ClientID)
 	case AuthBearer:
 		req.SetHeader("Authorization", "Bearer "+r.auth.Secret)
+	case AuthRawHeader:
+		req.SetHeader("Authorization", r.auth.Header)
+		usedBasic = strings.HasPrefix(strings.ToLower(r.auth.Header), "basic ")
 	}
 	// A body client_id set explicitly (e.g. the id-mismatch scenario) wins over the auth method's.
 	for _, k := range []string{"client_id", "client_secret"} {

@@ -1,0 +1,32 @@
+package harness
+
+import (
+	"github.com/onsi/gomega"
+
+	"github.com/grantcheck/grantcheck/harness/authorize"
+	"github.com/grantcheck/grantcheck/harness/config"
+	"github.com/grantcheck/grantcheck/harness/oauth"
+)
+
+// Outcome runs one authorization flow that the provider should refuse; a failure of the harness
+// itself (timeout, transport) is ERROR.
+func (r *Run) Outcome(role config.Role, opts ...CodeOption) authorize.Outcome {
+	o, err := r.Flow(role, opts...)
+	if err != nil {
+		r.Abort("%v", err)
+	}
+	r.Note("the authorization flow ended: %s at %s", o.Ending, o.URL)
+	return o
+}
+
+// ExpectAuthzRefused asserts the entry's catalogue expectation on where a flow ended. unregistered
+// is the invalid redirect_uri sent ("" when the request's redirect_uri is valid); then no redirect
+// to it nor to a registered URI of the role is allowed.
+func (r *Run) ExpectAuthzRefused(o authorize.Outcome, role config.Role, unregistered string) {
+	var noRedirect []string
+	if unregistered != "" {
+		noRedirect = r.Client(role).RedirectURIs
+	}
+	exp := r.Entry.Scenario.ExpectFor(r.variant())
+	gomega.ExpectWithOffset(1, o).To(oauth.BeAuthzRefusal(unregistered, noRedirect, exp.Accepts(r.holds)...))
+}
