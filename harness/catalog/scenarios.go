@@ -290,7 +290,7 @@ var (
 		ID: "cross-client-refresh", Family: FamilyRefresh, Level: MUST,
 		Title:  "the primary client's refresh token used by the secondary client with its own valid credentials is rejected",
 		Refs:   []Ref{RFC6749("6"), RFC6749("10.4")},
-		Needs:  []Need{PrimaryClient, SecondaryClient},
+		Needs:  []Need{PrimaryControl, SecondaryControl},
 		Note:   "skipped when the provider issues no refresh token to the primary client",
 		Expect: Expect{Error: invalidGrant},
 	}
@@ -298,14 +298,14 @@ var (
 		ID: "refresh-invalid", Family: FamilyRefresh, Level: MUST,
 		Title:  "an issued refresh token with one character changed is rejected",
 		Refs:   []Ref{RFC6749("6"), RFC6749("5.2")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
 		Expect: Expect{Error: invalidGrant},
 	}
 	RefreshWithoutAuth = Scenario{
 		ID: "refresh-without-auth", Family: FamilyRefresh, Level: MUST,
 		Title: "a confidential client's refresh request without client authentication is rejected",
 		Refs:  []Ref{RFC6749("6"), RFC6749("3.2.1")},
-		Needs: []Need{PrimaryClient},
+		Needs: []Need{PrimaryControl},
 		Note:  "the request names the client by client_id only",
 		Expect: Expect{Error: invalidClient, Alternatives: []Alternative{{Error: invalidRequest,
 			Why: "the client_secret parameter the client must send is missing (RFC 6749 §5.2)"}}},
@@ -314,7 +314,7 @@ var (
 		ID: "refresh-scope-escalation", Family: FamilyRefresh, Level: MUST,
 		Title:  "a refresh request for a scope not originally granted is rejected with invalid_scope",
 		Refs:   []Ref{RFC6749("6"), RFC6749("5.2")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
 		Note:   "the added scope is one the provider lists in scopes_supported but the original request did not ask for",
 		Expect: Expect{Error: invalidScope},
 	}
@@ -322,7 +322,7 @@ var (
 		ID: "refresh-rotated-reuse", Family: FamilyRefresh, Level: SHOULD,
 		Title: "a refresh token behaves as the declared rotation policy says (provider.refresh_rotation)",
 		Refs:  []Ref{RFC9700("4.14.2"), RFC6749("6")},
-		Needs: []Need{PrimaryClient},
+		Needs: []Need{PrimaryControl},
 		Note: "run by the public client when configured, else the primary client. none: the old token keeps working; " +
 			"rotate: a new token is issued and the old one is refused after provider.refresh_reuse_grace; " +
 			"rotate-detect-reuse: the same, and the reuse also revokes the current token. Skipped, with what was " +
@@ -334,7 +334,7 @@ var (
 		ID: "request-get", Family: FamilyRequestFormat, Level: MUST,
 		Title: "a token request sent by GET is refused without tokens",
 		Refs:  []Ref{RFC6749("3.2")},
-		Needs: []Need{PrimaryClient},
+		Needs: []Need{PrimaryControl},
 		Note: "any 4xx; an answer of 400 or 401 must be an RFC 6749 §5.2 error response, other 4xx (405) are HTTP-level " +
 			"refusals; tokens are FAIL:security",
 	}
@@ -342,7 +342,7 @@ var (
 		ID: "request-duplicate-param", Family: FamilyRequestFormat, Level: MUST,
 		Title:  "a token request with a parameter sent twice is rejected with invalid_request",
 		Refs:   []Ref{RFC6749("3.2"), RFC6749("5.2")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
 		Note:   "the parameter is repeated with the same valid value, so only the repetition is wrong",
 		Expect: Expect{Error: invalidRequest},
 		Variants: []Variant{
@@ -362,7 +362,7 @@ var (
 		ID: "request-json-body", Family: FamilyRequestFormat, Level: MUST,
 		Title: "a token request with a JSON body instead of a form is refused without tokens",
 		Refs:  []Ref{RFC6749("3.2"), RFC6749("4.1.3")},
-		Needs: []Need{PrimaryClient},
+		Needs: []Need{PrimaryControl},
 		Note: "any 4xx (415 included); an answer of 400 or 401 must be an RFC 6749 §5.2 error response; " +
 			"tokens are FAIL:security",
 	}
@@ -370,7 +370,7 @@ var (
 		ID: "request-empty-param", Family: FamilyRequestFormat, Level: MUST,
 		Title:  "an empty code_verifier= for a code requested with a challenge is treated as omitted and rejected",
 		Refs:   []Ref{RFC6749("3.1"), RFC7636("4.6")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
 		Expect: Expect{Error: invalidGrant, Alternatives: []Alternative{missingParam}},
 	}
 
@@ -378,7 +378,7 @@ var (
 		ID: "client-auth-method-unregistered", Family: FamilyClientAuth, Level: SHOULD,
 		Title:  "the client's correct secret sent by a method it is not registered for is rejected with invalid_client",
 		Refs:   []Ref{OIDCRegistration("2"), RFC6749("2.3")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
 		Note:   "client_secret_basic clients send the secret in the body, client_secret_post clients by Basic",
 		Expect: Expect{Error: invalidClient},
 	}
@@ -386,7 +386,7 @@ var (
 		ID: "client-auth-multiple", Family: FamilyClientAuth, Level: MUST,
 		Title:  "Basic credentials and client_secret in the body together are rejected with invalid_request",
 		Refs:   []Ref{RFC6749("2.3"), RFC6749("5.2")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
 		Note:   "both carry the client's correct secret; §5.2 names invalid_request for more than one authentication mechanism",
 		Expect: Expect{Error: invalidRequest},
 	}
@@ -394,14 +394,14 @@ var (
 		ID: "client-unknown-post", Family: FamilyClientAuth, Level: MUST,
 		Title:  "an unknown client_id with a client_secret in the body is rejected with invalid_client",
 		Refs:   []Ref{RFC6749("2.3.1"), RFC6749("5.2")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
 		Expect: Expect{Error: invalidClient},
 	}
 	ClientAuthMalformedBasic = Scenario{
 		ID: "client-auth-malformed-basic", Family: FamilyClientAuth, Level: MUST,
 		Title: "an Authorization: Basic header that is not Base64 is refused with 400 or 401, never a server error",
 		Refs:  []Ref{RFC6749("2.3.1"), RFC6749("5.2")},
-		Needs: []Need{PrimaryClient},
+		Needs: []Need{PrimaryControl},
 		Note:  "the header is Basic %%%",
 		Expect: Expect{Error: invalidClient, Alternatives: []Alternative{{Error: invalidRequest,
 			Why: "a malformed Authorization header is a malformed request (RFC 6749 §5.2)"}}},
@@ -419,7 +419,7 @@ var (
 		ID: "redirect-uri-omitted-single", Family: FamilyRedirectURI, Level: SHOULD,
 		Title: "redirect_uri sent to the authorization endpoint but omitted at the token endpoint is rejected, for a client with one registered URI",
 		Refs:  []Ref{RFC6749("4.1.3"), OIDCCore("3.1.3.2")},
-		Needs: []Need{SecondaryClient},
+		Needs: []Need{SecondaryControl},
 		Note: "RFC 6749 §4.1.3 requires redirect_uri when it was sent; OpenID Connect Core §3.1.3.2 lets a provider " +
 			"proceed when the client has one registered URI, so acceptance is a warning",
 		Expect: Expect{Error: invalidGrant, Alternatives: []Alternative{missingParam}},
@@ -429,7 +429,7 @@ var (
 		ID: "id-token-valid", Family: FamilyIDToken, Level: MUST,
 		Title: "the ID token of a valid code exchange passes the client's validation",
 		Refs:  []Ref{OIDCCore("3.1.3.7"), OIDCCore("3.1.3.6")},
-		Needs: []Need{PrimaryClient},
+		Needs: []Need{PrimaryControl},
 		Note: "signature by a key of jwks_uri, iss, aud contains the client, azp with several audiences, exp and iat, " +
 			"nonce equal to the one sent, at_hash when present; each failed check is named",
 	}
@@ -491,7 +491,7 @@ var (
 		ID: "authz-iss-parameter", Family: FamilyAuthz, Level: MUST,
 		Title: "the authorization response carries iss equal to the issuer when discovery says it does",
 		Refs:  []Ref{RFC9207("2"), RFC9207("3")},
-		Needs: []Need{PrimaryClient},
+		Needs: []Need{PrimaryControl},
 		Note:  "skipped unless discovery has authorization_response_iss_parameter_supported: true",
 	}
 )
