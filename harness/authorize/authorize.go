@@ -119,7 +119,7 @@ func (d *Driver) Acquire(ctx context.Context, req Request) (*Code, error) {
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("login: gave up after %s (timeouts.login) at %s", d.Timeout, d.Log.Redactor.Redact(page.url))
 			}
-			return nil, fmt.Errorf("login: %s %s: %w", page.method, d.Log.Redactor.Redact(page.url), err)
+			return nil, fmt.Errorf("login: %s %s: %w", page.method, d.Log.Redactor.Redact(page.url), unwrapURLError(err))
 		}
 		pageURL := resp.Request.RawRequest.URL
 		if loc := resp.Header().Get("Location"); resp.StatusCode() >= 300 && resp.StatusCode() < 400 && loc != "" {
@@ -136,7 +136,7 @@ func (d *Driver) Acquire(ctx context.Context, req Request) (*Code, error) {
 		}
 		if resp.StatusCode() != http.StatusOK {
 			return nil, fmt.Errorf("login: %s answered %s instead of a login page or a redirect to %s%s",
-				d.Log.Redactor.Redact(pageURL.String()), resp.Status(), redirect, snippet(resp.Body()))
+				d.Log.Redactor.Redact(pageURL.String()), resp.Status(), redirect, d.Log.Redactor.Redact(snippet(resp.Body())))
 		}
 		next, err := d.submit(pageURL, resp.Body())
 		if err != nil {
@@ -153,6 +153,14 @@ func (d *Driver) finish(target *url.URL, state string, req Request, redirect str
 	params := target.Query()
 	if params.Get("code") == "" && params.Get("error") == "" && target.Fragment != "" {
 		params, _ = url.ParseQuery(target.Fragment)
+	}
+	// RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once." Which
+	// of two codes a client takes is the provider's bug made the client's; no code is taken.
+	for _, name := range []string{"code", "state", "error"} {
+		if n := len(params[name]); n > 1 {
+			return nil, fmt.Errorf("login: the redirect to %s carries %d %s parameters (RFC 6749 §3.1: a response parameter MUST NOT be included more than once): %s",
+				redirect, n, name, d.Log.Redactor.Redact(target.String()))
+		}
 	}
 	if e := params.Get("error"); e != "" {
 		return nil, &RefusalError{Refusal{Error: e, Description: params.Get("error_description"),
@@ -199,6 +207,15 @@ func sameEndpoint(target *url.URL, redirect string) bool {
 	}
 	return strings.EqualFold(target.Scheme, r.Scheme) && strings.EqualFold(target.Host, r.Host) &&
 		target.Path == r.Path
+}
+
+// unwrapURLError drops url.Error's repetition of method and URL: the message names them once.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
 
 func snippet(b []byte) string {
