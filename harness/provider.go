@@ -34,11 +34,16 @@ func Connect(ctx context.Context, cfg *config.Config) (*Provider, error) {
 		return nil, fmt.Errorf("%s: %w", cfg.Source(), err)
 	}
 	p := &Provider{Config: cfg, base: base, redactor: transcript.NewRedactor(cfg.Secrets()...)}
+	for _, r := range []config.Role{config.Primary, config.Secondary, config.Public, config.Restricted} {
+		if c := cfg.Clients.Get(r); c != nil {
+			p.redactor.Client(c.ClientID) // an echoed Basic header is base64 of id:secret
+		}
+	}
 	log := transcript.NewLog(p.redactor.Child())
 	doc, err := discovery.Fetch(ctx, base.New(log, false), cfg.Provider.Issuer)
 	if err != nil {
 		base.Close()
-		return nil, err
+		return nil, p.redactor.CleanError(err)
 	}
 	p.Discovery = doc
 	return p, nil
@@ -97,7 +102,8 @@ func (p *Provider) Control(ctx context.Context) error {
 		}
 	}
 	if err != nil {
-		p.controlErr = fmt.Errorf("control exchange: %w", err)
+		// Login and exchange errors quote pages and URLs: cleaned once here, for console and reports.
+		p.controlErr = p.redactor.CleanError(fmt.Errorf("control exchange: %w", err))
 	}
 	return p.controlErr
 }

@@ -91,7 +91,7 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 		}
 	}
 	if p.controlErr != nil && e.Scenario.ID != catalog.BaselineExchange.ID {
-		v := verdict.Verdict{ID: e.ID, Result: verdict.Error, Reason: p.controlErr.Error()}
+		v := verdict.Verdict{ID: e.ID, Result: verdict.Error, Reason: p.redactor.Clean(p.controlErr.Error())}
 		ginkgo.AddReportEntry(verdict.EntryVerdict, v, ginkgo.ReportEntryVisibilityNever)
 		ginkgo.Fail("ERROR: " + v.Reason)
 	}
@@ -109,6 +109,12 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 	v := classify(e, failure, r.warnings())
 	if a, ok := stop.(abortSignal); ok {
 		v = verdict.Verdict{ID: e.ID, Result: verdict.Error, Reason: string(a)}
+	}
+	// The one place every reason passes on its way to console and reports: matcher messages
+	// quote the provider's bytes, abort reasons its errors.
+	v.Reason = p.redactor.Clean(v.Reason)
+	for i, w := range v.Warnings {
+		v.Warnings[i] = p.redactor.Clean(w)
 	}
 	ginkgo.AddReportEntry(verdict.EntryVerdict, v, ginkgo.ReportEntryVisibilityNever)
 	switch v.Result {
