@@ -382,9 +382,9 @@ login:
 			want: "t.yaml:2: provider.issuer: ${REALM is not a variable reference",
 		},
 		{
-			name:     "a negative max_pages",
-			yaml:     "provider:\n  issuer: https://id.example.com\n" + minimalClients + "login:\n  max_pages: -1\n",
-			want:     "t.yaml:9: login.max_pages: -1 is outside the sane range 1 to 100",
+			name: "a negative max_pages",
+			yaml: "provider:\n  issuer: https://id.example.com\n" + minimalClients + "login:\n  max_pages: -1\n",
+			want: "t.yaml:9: login.max_pages: -1 is outside the sane range 1 to 100",
 		},
 		{
 			name: "a request timeout of 1ns",
