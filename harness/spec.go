@@ -95,7 +95,9 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 		ginkgo.AddReportEntry(verdict.EntryVerdict, v, ginkgo.ReportEntryVisibilityNever)
 		ginkgo.Fail("ERROR: " + v.Reason)
 	}
-	runCtx, cancel := context.WithTimeout(ctx, scenarioTimeout(p, e))
+	limit := scenarioTimeout(p, e)
+	// The cause names the setting: "context deadline exceeded" tells a user nothing.
+	runCtx, cancel := context.WithTimeoutCause(ctx, limit, fmt.Errorf("timeouts.scenario (%s, with any code wait) ran out", limit))
 	defer cancel()
 	r := newRun(runCtx, p, e)
 	defer func() {

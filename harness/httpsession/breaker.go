@@ -81,7 +81,13 @@ func (b *breaker) RoundTrip(req *http.Request) (*http.Response, error) {
 // failed turns our own deadline into a named timeout and counts it; the caller's deadline or
 // cancellation (timeouts.login, the scenario's) is theirs to name.
 func (b *breaker) failed(parent, ctx context.Context, err error) error {
-	if parent.Err() != nil || !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	if parent.Err() != nil {
+		if c := context.Cause(parent); c != nil && c != parent.Err() {
+			return fmt.Errorf("interrupted: %w", c) // a cause that names its setting
+		}
+		return err
+	}
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return err
 	}
 	b.mu.Lock()
