@@ -13,6 +13,7 @@ import (
 
 	"github.com/grantcheck/grantcheck/harness/catalog"
 	"github.com/grantcheck/grantcheck/harness/config"
+	"github.com/grantcheck/grantcheck/harness/transcript"
 	"github.com/grantcheck/grantcheck/harness/verdict"
 )
 
@@ -91,7 +92,7 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 		}
 	}
 	if p.controlErr != nil && e.Scenario.ID != catalog.BaselineExchange.ID {
-		v := verdict.Verdict{ID: e.ID, Result: verdict.Error, Reason: p.redactor.Clean(p.controlErr.Error())}
+		v := verdict.Verdict{ID: e.ID, Result: verdict.Error, Reason: p.controlErr.Error()} // cleaned in Control
 		ginkgo.AddReportEntry(verdict.EntryVerdict, v, ginkgo.ReportEntryVisibilityNever)
 		ginkgo.Fail("ERROR: " + v.Reason)
 	}
@@ -114,7 +115,7 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 	}
 	// The one place every reason passes on its way to console and reports: matcher messages
 	// quote the provider's bytes, abort reasons its errors.
-	v.Reason = p.redactor.Clean(v.Reason)
+	v.Reason = transcript.Excerpt(p.redactor.Clean(v.Reason), transcript.ShownReason)
 	for i, w := range v.Warnings {
 		v.Warnings[i] = p.redactor.Clean(w)
 	}

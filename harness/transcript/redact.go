@@ -427,8 +427,15 @@ func (r *Redactor) CleanError(err error) error {
 	if errors.As(err, &c) && c.msg == err.Error() {
 		return err
 	}
-	return &cleanError{msg: r.Clean(err.Error()), err: err}
+	return &cleanError{msg: Excerpt(r.Clean(err.Error()), ShownError), err: err}
 }
+
+// ShownError bounds an error message (it may quote a page or a body); ShownReason a verdict's
+// reason (it quotes the failing exchange's record).
+const (
+	ShownError  = 4 << 10
+	ShownReason = 64 << 10
+)
 
 type cleanError struct {
 	msg string
