@@ -2,6 +2,7 @@ package transcript
 
 import (
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -486,5 +487,21 @@ func TestExcerpt(t *testing.T) {
 	got := Excerpt(strings.Repeat("é", 10), 5) // 20 bytes; byte 5 is inside a character
 	if got != "éé… [cut: the first 4 bytes of 20 shown]" {
 		t.Errorf("Excerpt = %q", got)
+	}
+}
+
+// BenchmarkRedactLargeBody: a 1 MiB body (the most the harness reads) against a run's worth of
+// learned values (1000 tokens, each in all its encodings).
+func BenchmarkRedactLargeBody(b *testing.B) {
+	r := NewRedactor("s3cret-app-a", "password")
+	r.Client("app-a")
+	for i := 0; i < 1000; i++ {
+		r.Learn("access_token", fmt.Sprintf("tok-%04d-%s", i, strings.Repeat("x", 30)))
+	}
+	body := strings.Repeat(`{"error":"invalid_grant","error_description":"nothing secret here"} `, 1<<20/68)
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r.Redact(body)
 	}
 }

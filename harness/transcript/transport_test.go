@@ -323,3 +323,15 @@ func TestTransportRecordIsCleanAndBounded(t *testing.T) {
 		t.Errorf("transcript of two exchanges is %d bytes; want excerpts", len(text))
 	}
 }
+
+// A record made before a value was learned (a parallel request echoing a token whose issuing
+// answer is read later) is hidden when the transcript is shown.
+func TestLogStringHidesValuesLearnedLater(t *testing.T) {
+	log := NewLog(NewRedactor())
+	log.Append(Record{Method: "POST", URL: "http://op/token", Status: "400 Bad Request",
+		Response: `{"error":"invalid_grant","error_description":"already redeemed: rt-late-0123456789"}`})
+	log.Redactor.Learn("refresh_token", "rt-late-0123456789")
+	if got := log.String(); strings.Contains(got, "rt-late-0123456789") {
+		t.Errorf("transcript shows a value learned after its record:\n%s", got)
+	}
+}
