@@ -42,9 +42,9 @@ func init() {
 
 var secretKeys = map[string]bool{}
 
-func normKey(k string) string {
-	return strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(k))
-}
+var keySeparators = strings.NewReplacer("_", "", "-", "")
+
+func normKey(k string) string { return strings.ToLower(keySeparators.Replace(k)) }
 
 // IsSecretName reports whether a parameter or JSON field of this name carries a secret.
 func IsSecretName(k string) bool { return secretKeys[normKey(k)] }
@@ -239,20 +239,23 @@ var (
 // Redact hides every secret in s: values under secret names first (learning them), then every
 // known value wherever it appears in any of its encodings; weak values only as whole values.
 func (r *Redactor) Redact(s string) string {
-	for _, m := range formPair.FindAllStringSubmatch(s, -1) {
-		if IsSecretName(m[2]) {
-			r.learnEncoded(strings.ToLower(m[2]), m[3])
+	forms := formPair.FindAllStringSubmatchIndex(s, -1)
+	for _, m := range forms {
+		if k := s[m[4]:m[5]]; IsSecretName(k) {
+			r.learnEncoded(strings.ToLower(k), s[m[6]:m[7]])
 		}
 	}
-	for _, m := range jsonPair.FindAllStringSubmatch(s, -1) {
-		if IsSecretName(m[1]) {
-			if v, ok := unquote(m[2]); ok {
-				r.Learn(strings.ToLower(m[1]), v)
+	pairs := jsonPair.FindAllStringSubmatchIndex(s, -1)
+	for _, m := range pairs {
+		if k := s[m[2]:m[3]]; IsSecretName(k) {
+			if v, ok := unquote(s[m[4]:m[5]]); ok {
+				r.Learn(strings.ToLower(k), v)
 			}
 		}
 	}
-	s = r.replaceForms(s)
-	return r.replaceWeak(s)
+	// Weak values first, on the text the matches were found in; labels match no secret after.
+	s = r.replaceWeak(s, forms, pairs)
+	return r.replaceForms(s)
 }
 
 // learnEncoded learns a form-urlencoded value: the decoded value; its encodings follow.
@@ -308,7 +311,7 @@ func (r *Redactor) replaceForms(s string) string {
 
 // replaceWeak hides weak values where they stand as a whole value: the whole text (a header
 // value), a form value or a JSON string value, unless the parameter's values are protocol words.
-func (r *Redactor) replaceWeak(s string) string {
+func (r *Redactor) replaceWeak(s string, forms, pairs [][]int) string {
 	r.s.mu.RLock()
 	defer r.s.mu.RUnlock()
 	if len(r.s.weak) == 0 {
@@ -317,7 +320,8 @@ func (r *Redactor) replaceWeak(s string) string {
 	if l, ok := r.s.weak[strings.TrimSpace(s)]; ok {
 		return l
 	}
-	s = replaceSub(s, formPair, 2, 3, func(k, v string) (string, bool) {
+	var edits []edit
+	edits = appendEdits(edits, s, forms, 2, 3, func(k, v string) (string, bool) {
 		if vocabulary[normKey(k)] {
 			return "", false
 		}
@@ -330,7 +334,7 @@ func (r *Redactor) replaceWeak(s string) string {
 		}
 		return "", false
 	})
-	return replaceSub(s, jsonPair, 1, 2, func(k, v string) (string, bool) {
+	edits = appendEdits(edits, s, pairs, 1, 2, func(k, v string) (string, bool) {
 		if vocabulary[normKey(k)] {
 			return "", false
 		}
@@ -340,28 +344,41 @@ func (r *Redactor) replaceWeak(s string) string {
 		}
 		return "", false
 	})
+	return apply(s, edits)
 }
 
-// replaceSub replaces the value group of each match for which f gives a replacement.
-func replaceSub(s string, re *regexp.Regexp, keyGroup, valGroup int, f func(k, v string) (string, bool)) string {
-	idx := re.FindAllStringSubmatchIndex(s, -1)
-	if idx == nil {
-		return s
-	}
-	var b strings.Builder
-	last := 0
+// edit replaces s[from:to].
+type edit struct {
+	from, to int
+	with     string
+}
+
+// appendEdits adds, for each match whose value f gives a replacement, the edit of its value group.
+func appendEdits(edits []edit, s string, idx [][]int, keyGroup, valGroup int, f func(k, v string) (string, bool)) []edit {
 	for _, m := range idx {
 		ks, ke, vs, ve := m[2*keyGroup], m[2*keyGroup+1], m[2*valGroup], m[2*valGroup+1]
-		l, ok := f(s[ks:ke], s[vs:ve])
-		if !ok {
+		if l, ok := f(s[ks:ke], s[vs:ve]); ok {
+			edits = append(edits, edit{vs, ve, l})
+		}
+	}
+	return edits
+}
+
+// apply makes non-overlapping edits (in position order; an overlapping later one is dropped).
+func apply(s string, edits []edit) string {
+	if len(edits) == 0 {
+		return s
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].from < edits[j].from })
+	var b strings.Builder
+	last := 0
+	for _, e := range edits {
+		if e.from < last {
 			continue
 		}
-		b.WriteString(s[last:vs])
-		b.WriteString(l)
-		last = ve
-	}
-	if last == 0 {
-		return s
+		b.WriteString(s[last:e.from])
+		b.WriteString(e.with)
+		last = e.to
 	}
 	b.WriteString(s[last:])
 	return b.String()
