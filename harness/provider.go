@@ -41,11 +41,16 @@ func Connect(ctx context.Context, cfg *config.Config) (*Provider, error) {
 		return nil, fmt.Errorf("%s: %w", cfg.Source(), err)
 	}
 	p := &Provider{Config: cfg, base: base, redactor: transcript.NewRedactor(cfg.Secrets()...)}
+	for _, r := range []config.Role{config.Primary, config.Secondary, config.Public, config.Restricted} {
+		if c := cfg.Clients.Get(r); c != nil {
+			p.redactor.Client(c.ClientID) // an echoed Basic header is base64 of id:secret
+		}
+	}
 	log := transcript.NewLog(p.redactor.Child())
 	doc, err := discovery.Fetch(ctx, base.New(log, false), cfg.Provider.Issuer)
 	if err != nil {
 		base.Close()
-		return nil, err
+		return nil, p.redactor.CleanError(err)
 	}
 	p.Discovery = doc
 	return p, nil
@@ -126,8 +131,8 @@ func (p *Provider) control(ctx context.Context, role config.Role, c *config.Clie
 			err = fmt.Errorf("answered HTTP %d %s", resp.Status, r.Log.Redactor.Redact(string(resp.Body)))
 		}
 		if err != nil {
-			return "", fmt.Errorf("setup: clients.restricted declares the client_credentials grant, but the provider did not perform it "+
-				"for %s (fix the client's registration or its grant_types): %w", c.ClientID, err)
+			return "", p.redactor.CleanError(fmt.Errorf("setup: clients.restricted declares the client_credentials grant, but the provider did not perform it "+
+				"for %s (fix the client's registration or its grant_types): %w", c.ClientID, err))
 		}
 		return "client_credentials", nil
 	}
@@ -140,7 +145,8 @@ func (p *Provider) control(ctx context.Context, role config.Role, c *config.Clie
 		}
 	}
 	if err != nil {
-		return "", fmt.Errorf("control exchange of the %s client: %w", role, err)
+		// Login and exchange errors quote pages and URLs: cleaned once here, for console and reports.
+		return "", p.redactor.CleanError(fmt.Errorf("control exchange of the %s client: %w", role, err))
 	}
 	return "authorization_code", nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/grantcheck/grantcheck/harness/catalog"
 	"github.com/grantcheck/grantcheck/harness/config"
+	"github.com/grantcheck/grantcheck/harness/transcript"
 	"github.com/grantcheck/grantcheck/harness/verdict"
 )
 
@@ -107,11 +108,13 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 		}
 	}
 	if err := controlFailure(p, needs); err != nil {
-		v := verdict.Verdict{ID: e.ID, Result: verdict.Error, Reason: err.Error()}
+		v := verdict.Verdict{ID: e.ID, Result: verdict.Error, Reason: err.Error()} // cleaned in Control
 		ginkgo.AddReportEntry(verdict.EntryVerdict, v, ginkgo.ReportEntryVisibilityNever)
 		ginkgo.Fail("ERROR: " + v.Reason)
 	}
-	runCtx, cancel := context.WithTimeout(ctx, scenarioTimeout(p, e))
+	limit := scenarioTimeout(p, e)
+	// The cause names the setting: "context deadline exceeded" tells a user nothing.
+	runCtx, cancel := context.WithTimeoutCause(ctx, limit, fmt.Errorf("timeouts.scenario (%s, with any code wait) ran out", limit))
 	defer cancel()
 	r := newRun(runCtx, p, e)
 	defer func() {
@@ -126,6 +129,12 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 	r.attachEvidence(&v)
 	if a, ok := stop.(abortSignal); ok {
 		v = verdict.Verdict{ID: e.ID, Result: verdict.Error, Reason: string(a)}
+	}
+	// The one place every reason passes on its way to console and reports: matcher messages
+	// quote the provider's bytes, abort reasons its errors.
+	v.Reason = transcript.Excerpt(p.redactor.Clean(v.Reason), transcript.ShownReason)
+	for i, w := range v.Warnings {
+		v.Warnings[i] = p.redactor.Clean(w)
 	}
 	ginkgo.AddReportEntry(verdict.EntryVerdict, v, ginkgo.ReportEntryVisibilityNever)
 	switch v.Result {

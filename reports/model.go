@@ -13,6 +13,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/grantcheck/grantcheck/harness/catalog"
+	"github.com/grantcheck/grantcheck/harness/transcript"
 	"github.com/grantcheck/grantcheck/harness/verdict"
 )
 
@@ -31,6 +32,9 @@ type Meta struct {
 	Version string
 	// ConfigFile is the configuration the run used, for the "how to reproduce" section.
 	ConfigFile string
+	// Clean redacts and escapes text from the run (the run's redactor); nil escapes only. Every
+	// reason, transcript and suite error of the model passes it, so no writer shows raw bytes.
+	Clean func(string) string
 }
 
 // Outcome rolls a whole run into one word, as the Gateway API conformance report does. Only
@@ -134,6 +138,10 @@ func FromGinkgo(r types.Report, meta Meta) Run {
 		Started: r.StartTime, Finished: r.EndTime, Duration: r.RunTime,
 		LabelFilter: r.SuiteConfig.LabelFilter,
 	}
+	clean := meta.Clean
+	if clean == nil {
+		clean = transcript.Escape
+	}
 	byID := map[string]Result{}
 	for _, spec := range r.SpecReports {
 		id := entryID(spec)
@@ -152,10 +160,13 @@ func FromGinkgo(r types.Report, meta Meta) Run {
 			continue
 		}
 		v.ID = id
-		v.Reason = excerpt(v.Reason, maxReason, 0)
+		v.Reason = excerpt(clean(v.Reason), maxReason, 0)
+		for i, w := range v.Warnings {
+			v.Warnings[i] = clean(w)
+		}
 		byID[id] = Result{
 			ID: id, Verdict: v, Duration: spec.RunTime,
-			Transcript: excerpt(verdict.TranscriptFromEntries(spec.ReportEntries), maxTranscript, transcriptTail),
+			Transcript: excerpt(clean(verdict.TranscriptFromEntries(spec.ReportEntries)), maxTranscript, transcriptTail),
 		}
 	}
 	for _, e := range catalog.Entries() {
@@ -174,6 +185,9 @@ func FromGinkgo(r types.Report, meta Meta) Run {
 		run.SuiteErrors = append(run.SuiteErrors, fmt.Sprintf("a spec reported %q, which is not in the catalogue", id))
 	}
 	run.SuiteErrors = append(run.SuiteErrors, r.SpecialSuiteFailureReasons...)
+	for i, e := range run.SuiteErrors {
+		run.SuiteErrors[i] = clean(e)
+	}
 	if len(run.Results) == 0 {
 		run.SuiteErrors = append(run.SuiteErrors, "no catalogue scenario reported a result")
 	}

@@ -18,9 +18,10 @@ import (
 // TestNoSecretsInReports runs the suite against a reference provider in this process that
 // witnesses every secret crossing its edge (codes, tokens, verifiers, client secrets, passwords),
 // then searches every report file, the console output (with GitHub annotations) and the GitHub
-// step summary for each of them. The clean provider covers transcripts of passing exchanges; the
-// error-html fault makes nearly every scenario a finding, so the findings, their curl commands
-// and the verdicts' request descriptions are searched too.
+// step summary for each of them, in every encoding a provider plausibly echoes. The clean provider
+// covers transcripts of passing exchanges; the error-html fault makes nearly every scenario a
+// finding, so the findings, their curl commands and the verdicts' request descriptions are searched
+// too. hostile_test.go plants the echoes (and failing logins).
 func TestNoSecretsInReports(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole suite")
@@ -108,7 +109,7 @@ func checkNoSecrets(t *testing.T, fault string) {
 	sawTranscript := false
 	search := func(where, text string) {
 		for _, s := range secrets {
-			for _, form := range []string{s, url.QueryEscape(s)} {
+			for _, form := range append(secretForms(s), url.QueryEscape(s)) {
 				if strings.Contains(text, form) {
 					t.Errorf("%s contains a secret value (%d characters, starts %.4q)", where, len(s), s)
 				}

@@ -9,8 +9,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/grantcheck/grantcheck/fixtures/reference"
 	"github.com/grantcheck/grantcheck/harness"
@@ -36,6 +39,10 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	if fs.NArg() > 0 {
 		return exitUsage, fmt.Errorf("run takes no arguments, got %q", fs.Args())
+	}
+	// Checked before discovery and any login: a typo in the filter is a usage error, not a run.
+	if _, err := types.ParseLabelFilter(*labelFilter); err != nil {
+		return exitUsage, fmt.Errorf("--label-filter %q: %s", *labelFilter, labelFilterProblem(err))
 	}
 
 	var baseline *reports.Baseline
@@ -103,11 +110,11 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	report := suites.Run(suites.Options{
 		Provider: p, LabelFilter: *labelFilter, Strict: *strict, Verbose: *verbose, Seed: *seed,
 		GinkgoJSON: filepath.Join(dir, "ginkgo.json"), GinkgoJUnit: filepath.Join(dir, "ginkgo-junit.xml"),
-		NoColor: os.Getenv("NO_COLOR") != "" || os.Getenv("CI") != "",
+		NoColor: noColor(os.Stdout),
 	})
 	run := reports.FromGinkgo(report, reports.Meta{
 		Provider: cfg.Provider.Name, Issuer: cfg.Provider.Issuer, Strict: *strict,
-		Version: version(), ConfigFile: *configPath,
+		Version: version(), ConfigFile: *configPath, Clean: p.Redactor().Clean,
 	})
 	fmt.Fprintln(stdout)
 	summary := reports.WriteSummary
@@ -140,6 +147,32 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	return exitConformant, nil
 }
+
+// noColor: colour only on a terminal, never with NO_COLOR (no-color.org) or in CI, where Ginkgo's
+// progress line otherwise writes escape codes into the log.
+func noColor(out *os.File) bool {
+	if os.Getenv("NO_COLOR") != "" || os.Getenv("CI") != "" || os.Getenv("TERM") == "dumb" {
+		return true
+	}
+	fi, err := out.Stat()
+	return err != nil || fi.Mode()&os.ModeCharDevice == 0
+}
+
+// labelFilterProblem is the one line of Ginkgo's parse error that says what is wrong, without its
+// colour markup (its Error() is a coloured, multi-line block).
+func labelFilterProblem(err error) string {
+	var ge types.GinkgoError
+	if !errors.As(err, &ge) {
+		return err.Error()
+	}
+	msg := strings.TrimSpace(ge.Message)
+	if i := strings.LastIndex(msg, "\n"); i >= 0 {
+		msg = msg[i+1:]
+	}
+	return ginkgoMarkup.ReplaceAllString(msg, "")
+}
+
+var ginkgoMarkup = regexp.MustCompile(`\{\{[^}]*\}\}`)
 
 func dirList(dir string, paths []string) string {
 	rel, err := filepath.Rel(mustWd(), dir)

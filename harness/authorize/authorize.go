@@ -274,6 +274,17 @@ func (d *Driver) finish(target *url.URL, state, nonce string, req Request, redir
 	if params.Get("code") == "" && params.Get("error") == "" && target.Fragment != "" {
 		params, _ = url.ParseQuery(target.Fragment)
 	}
+	for _, c := range params["code"] {
+		red.Learn("code", c)
+	}
+	// RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once." Which
+	// of two codes a client takes is the provider's bug made the client's; no code is taken.
+	for _, name := range []string{"code", "state", "error"} {
+		if n := len(params[name]); n > 1 {
+			return Outcome{}, fmt.Errorf("login: the redirect to %s carries %d %s parameters (RFC 6749 §3.1: a response parameter MUST NOT be included more than once): %s",
+				redirect, n, name, red.Redact(target.String()))
+		}
+	}
 	shown := red.Redact(target.String())
 	out := Outcome{RedirectURI: redirect, URL: shown}
 	if e := params.Get("error"); e != "" {
@@ -287,12 +298,6 @@ func (d *Driver) finish(target *url.URL, state, nonce string, req Request, redir
 	codes := params["code"]
 	if len(codes) == 0 || codes[0] == "" {
 		return Outcome{}, fmt.Errorf("login: the redirect to %s carries neither code nor error", redirect)
-	}
-	for _, c := range codes {
-		red.Learn("code", c)
-	}
-	if len(codes) > 1 {
-		return Outcome{}, fmt.Errorf("login: the redirect to %s carries %d code parameters; RFC 6749 §3.1 allows each parameter once", redirect, len(codes))
 	}
 	out.Ending = EndedWithCode
 	out.Code = &Code{Value: codes[0], State: state, Nonce: nonce, ClientID: req.Client.ClientID, RedirectURI: redirect,
@@ -308,6 +313,15 @@ func sameEndpoint(target *url.URL, redirect string) bool {
 	}
 	return strings.EqualFold(target.Scheme, r.Scheme) && strings.EqualFold(target.Host, r.Host) &&
 		target.Path == r.Path
+}
+
+// unwrapURLError drops url.Error's repetition of method and URL: the message names them once.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
 
 func snippet(b []byte) string {

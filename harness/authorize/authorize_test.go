@@ -503,6 +503,25 @@ func TestAcquireErrors(t *testing.T) {
 			want: []string{"login: the redirect to https://app.example/cb carries neither code nor error"},
 		},
 		{
+			name: "two code parameters in the redirect",
+			pages: map[string]page{"/consent": func(_ *fakeOP, w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodGet {
+					fmt.Fprintf(w, consentHTML, "req-42")
+					return
+				}
+				state := url.QueryEscape(r.FormValue("state"))
+				http.Redirect(w, r, redirectURI+"?code="+issuedCode+"&code=other-code-0123&state="+state, http.StatusFound)
+			}},
+			want: []string{"login: the redirect to https://app.example/cb carries 2 code parameters", "RFC 6749 §3.1"},
+		},
+		{
+			name: "a page echoing the password and a code",
+			pages: map[string]page{"/consent": func(_ *fakeOP, w http.ResponseWriter, _ *http.Request) {
+				http.Error(w, "bad login for password="+password, http.StatusInternalServerError)
+			}},
+			want: []string{"answered 500", "page starts: bad login for password=‹"},
+		},
+		{
 			name: "a 500 page",
 			pages: map[string]page{"/consent": func(_ *fakeOP, w http.ResponseWriter, _ *http.Request) {
 				http.Error(w, "database   down\n\nretry later", http.StatusInternalServerError)

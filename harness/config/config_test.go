@@ -18,6 +18,14 @@ func env(vars map[string]string) func(string) (string, bool) {
 	}
 }
 
+// minimalClients is a valid clients section of four lines.
+const minimalClients = `clients:
+  primary:
+    client_id: app-a
+    client_secret: s3cret-value
+    redirect_uris: [https://app-a.example/cb]
+`
+
 func TestParseErrors(t *testing.T) {
 	cases := []struct {
 		name string
@@ -144,11 +152,11 @@ clients:
 			contains: []string{"issuer URL"},
 		},
 		{
-			name: "no provider at all has no line",
+			name: "no provider at all: the document's line",
 			yaml: `clients:
   primary: {client_id: app-a, auth_method: none, redirect_uris: [https://app-a.example/cb]}
 `,
-			want: "t.yaml: provider.issuer: required",
+			want: "t.yaml:1: provider.issuer: required",
 		},
 		{
 			name: "issuer without scheme",
@@ -243,7 +251,7 @@ clients: {}
 			yaml: `provider:
   issuer: https://id.example.com
 `,
-			want: "t.yaml: clients: no client roles",
+			want: "t.yaml:1: clients: no client roles",
 		},
 		{
 			name: "redirect_uris missing for a role that logs in",
@@ -361,6 +369,42 @@ login:
 `,
 			want:     "t.yaml:4: ",
 			contains: []string{"many"},
+		},
+		{
+			name:     "an invalid variable name is an error, not a literal secret",
+			yaml:     "provider:\n  issuer: https://id.example.com\n" + strings.Replace(minimalClients, "s3cret-value", "${app-a-secret}", 1),
+			want:     "t.yaml:6: clients.primary.client_secret: ${app-a-secret} is not a variable reference",
+			contains: []string{"letters, digits and _"},
+		},
+		{
+			name: "an unclosed variable reference",
+			yaml: "provider:\n  issuer: https://id.example.com/${REALM\n" + minimalClients,
+			want: "t.yaml:2: provider.issuer: ${REALM is not a variable reference",
+		},
+		{
+			name: "a negative max_pages",
+			yaml: "provider:\n  issuer: https://id.example.com\n" + minimalClients + "login:\n  max_pages: -1\n",
+			want: "t.yaml:9: login.max_pages: -1 is outside the sane range 1 to 100",
+		},
+		{
+			name: "a request timeout of 1ns",
+			yaml: "provider:\n  issuer: https://id.example.com\n" + minimalClients + "timeouts:\n  request: 1ns\n",
+			want: "t.yaml:9: timeouts.request: 1ns is outside the sane range 100ms to 10m0s",
+		},
+		{
+			name: "a code_ttl of a day",
+			yaml: "provider:\n  issuer: https://id.example.com\n  code_ttl: 24h\n" + minimalClients,
+			want: "t.yaml:3: provider.code_ttl: 24h0m0s is outside the sane range",
+		},
+		{
+			name: "a type error on an integer names the field",
+			yaml: "provider:\n  issuer: https://id.example.com\n" + minimalClients + "login:\n  max_pages: 1.5\n",
+			want: `t.yaml:9: login.max_pages: "1.5" is not a whole number`,
+		},
+		{
+			name: "a type error on a boolean names the field",
+			yaml: "provider:\n  issuer: https://id.example.com\n  tls: {insecure_skip_verify: maybe}\n" + minimalClients,
+			want: `t.yaml:3: provider.tls.insecure_skip_verify: "maybe" is not true or false`,
 		},
 		{
 			name: "YAML syntax error carries its line",
@@ -694,5 +738,17 @@ func TestFieldErrorFormat(t *testing.T) {
 				t.Errorf("Error() = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestCAFileMustHoldAPEMCertificate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(path, []byte("not a certificate\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	yaml := "provider:\n  issuer: https://id.example.com\n  tls:\n    ca_file: " + path + "\n" + minimalClients
+	_, err := Parse("t.yaml", []byte(yaml), env(nil))
+	if want := "t.yaml:4: provider.tls.ca_file: " + path + " holds no PEM certificate"; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error = %v, want it to start with %q", err, want)
 	}
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -39,7 +40,7 @@ func Parse(name string, data []byte, lookup func(string) (string, bool)) (*Confi
 	if len(doc.Content) == 0 || (doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].ShortTag() == "!!null") {
 		return nil, &FieldError{File: name, Msg: "the file is empty"}
 	}
-	p := &parser{file: name, lookup: lookup, lines: map[string]int{}}
+	p := &parser{file: name, lookup: lookup, lines: map[string]int{}, root: doc.Content[0].Line}
 	if err := p.walk(doc.Content[0], reflect.TypeOf(Config{}), ""); err != nil {
 		return nil, err
 	}
@@ -75,6 +76,7 @@ type parser struct {
 	file   string
 	lookup func(string) (string, bool)
 	lines  map[string]int // field path → line, for validation messages
+	root   int            // the document's first line
 }
 
 var durationType = reflect.TypeOf(Duration(0))
@@ -154,17 +156,46 @@ func (p *parser) walk(n *yaml.Node, t reflect.Type, path string) error {
 		if n.Kind != yaml.ScalarNode {
 			return &FieldError{File: p.file, Line: n.Line, Field: path, Msg: "want a single value"}
 		}
-		return p.expand(n, path)
+		if err := p.expand(n, path); err != nil {
+			return err
+		}
+		// Decode here, so a type error names the field, not only the line.
+		isInt := kindName(t) == "a whole number"
+		if err := n.Decode(reflect.New(t).Interface()); err != nil || (isInt && n.ShortTag() != "!!int") {
+			return &FieldError{File: p.file, Line: n.Line, Field: path, Msg: fmt.Sprintf("%q is not %s", n.Value, kindName(t))}
+		}
 	}
 	return nil
 }
 
-var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}`)
+func kindName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Bool:
+		return "true or false"
+	}
+	return "a " + t.Kind().String()
+}
+
+var (
+	envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}`)
+	// anyRef is anything written like a reference, so one that envRef does not take is an error,
+	// not a literal secret ("${app-a-secret}" was once sent as the client secret).
+	anyRef = regexp.MustCompile(`\$\{[^}]*\}?`)
+)
 
 // expand replaces ${VAR} and ${VAR:-default}; an unset VAR without default is an error naming it.
 func (p *parser) expand(n *yaml.Node, path string) error {
 	if n.Kind != yaml.ScalarNode || !strings.Contains(n.Value, "${") {
 		return nil
+	}
+	for _, ref := range anyRef.FindAllString(n.Value, -1) {
+		if m := envRef.FindString(ref); m != ref {
+			return &FieldError{File: p.file, Line: n.Line, Field: path,
+				Msg: fmt.Sprintf("%s is not a variable reference: write ${NAME} or ${NAME:-default}, NAME of letters, digits and _ not starting with a digit", ref)}
+		}
 	}
 	var missing string
 	out := envRef.ReplaceAllStringFunc(n.Value, func(ref string) string {
@@ -242,7 +273,23 @@ func (p *parser) fail(field, format string, args ...any) error {
 		f = f[:strings.LastIndex(f, ".")]
 		line = p.lines[f]
 	}
+	if line == 0 {
+		line = p.root // an absent section: the document is where it is missing
+	}
 	return &FieldError{File: p.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+func hasPEMCertificate(data []byte) bool {
+	for {
+		var b *pem.Block
+		b, data = pem.Decode(data)
+		if b == nil {
+			return false
+		}
+		if b.Type == "CERTIFICATE" {
+			return true
+		}
+	}
 }
 
 func (p *parser) validate(c *Config) error {
@@ -253,9 +300,31 @@ func (p *parser) validate(c *Config) error {
 		return p.fail("provider.issuer", "%q is not an http(s) URL", c.Provider.Issuer)
 	}
 	if c.Provider.TLS.CAFile != "" {
-		if _, err := os.Stat(c.Provider.TLS.CAFile); err != nil {
+		data, err := os.ReadFile(c.Provider.TLS.CAFile)
+		if err != nil {
 			return p.fail("provider.tls.ca_file", "%v", err)
 		}
+		if !hasPEMCertificate(data) {
+			return p.fail("provider.tls.ca_file", "%s holds no PEM certificate (-----BEGIN CERTIFICATE-----)", c.Provider.TLS.CAFile)
+		}
+	}
+	for _, d := range []struct {
+		field    string
+		v        Duration
+		min, max time.Duration
+	}{
+		{"timeouts.request", c.Timeouts.Request, 100 * time.Millisecond, 10 * time.Minute},
+		{"timeouts.login", c.Timeouts.Login, time.Second, time.Hour},
+		{"timeouts.scenario", c.Timeouts.Scenario, time.Second, 24 * time.Hour},
+		{"provider.code_ttl", c.Provider.CodeTTL, 0, time.Hour},
+		{"provider.expiry_margin", c.Provider.ExpiryMargin, 0, 10 * time.Minute},
+	} {
+		if d.v.D() < d.min || d.v.D() > d.max {
+			return p.fail(d.field, "%s is outside the sane range %s to %s", d.v, d.min, d.max)
+		}
+	}
+	if c.Login.MaxPages < 1 || c.Login.MaxPages > 100 {
+		return p.fail("login.max_pages", "%d is outside the sane range 1 to 100", c.Login.MaxPages)
 	}
 	switch c.Provider.RefreshRotation {
 	case "", RotationNone, RotationRotate, RotationDetectReuse:

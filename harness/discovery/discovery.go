@@ -4,8 +4,10 @@ package discovery
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"mime"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -58,8 +60,15 @@ func Fetch(ctx context.Context, c *resty.Client, issuer string) (Document, error
 	if err := json.Unmarshal(body, &d); err != nil {
 		return Document{}, fmt.Errorf("discovery: %s is not JSON (Content-Type %q): %v%s", u, mt, err, snippet(body))
 	}
-	if strings.TrimSuffix(d.Issuer, "/") != strings.TrimSuffix(issuer, "/") {
-		return Document{}, fmt.Errorf("discovery: %s names issuer %q, the config says %q (OpenID Connect Discovery §4.3 requires them equal)", u, d.Issuer, issuer)
+	// OpenID Connect Discovery §4.3: "The issuer value returned MUST be identical to the Issuer
+	// URL that was used as the prefix to /.well-known/openid-configuration". Tokens carry it as
+	// iss, compared as strings (Core §3.1.3.7), so a trailing slash matters.
+	if d.Issuer != issuer {
+		hint := ""
+		if strings.TrimSuffix(d.Issuer, "/") == strings.TrimSuffix(issuer, "/") {
+			hint = "; they differ by a trailing slash: write provider.issuer exactly as the provider names itself"
+		}
+		return Document{}, fmt.Errorf("discovery: %s names issuer %q, the config says %q (OpenID Connect Discovery §4.3 requires them identical)%s", u, d.Issuer, issuer, hint)
 	}
 	if d.AuthorizationEndpoint == "" || d.TokenEndpoint == "" {
 		return Document{}, fmt.Errorf("discovery: %s lacks authorization_endpoint or token_endpoint", u)
@@ -78,12 +87,11 @@ func snippet(b []byte) string {
 	return "; body starts: " + strings.ReplaceAll(s, "\n", " ")
 }
 
-// unwrapURLError drops url.Error's repetition of method and URL.
+// unwrapURLError drops url.Error's repetition of method and URL: the message names them once.
 func unwrapURLError(err error) error {
-	type unwrapper interface{ Unwrap() error }
-	msg := err.Error()
-	if u, ok := err.(unwrapper); ok && u.Unwrap() != nil && strings.Contains(msg, "\"") {
-		return u.Unwrap()
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
 	}
 	return err
 }

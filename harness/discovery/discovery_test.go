@@ -85,9 +85,16 @@ func TestFetch(t *testing.T) {
 			answer: jsonAnswer(func(iss string) string { return metadata(iss) }),
 		},
 		{
-			name:     "config issuer with a trailing slash",
+			// OpenID Connect Discovery §4.3: the issuer returned MUST be identical to the one used.
+			name:     "config issuer with a trailing slash the document lacks",
 			answer:   jsonAnswer(func(iss string) string { return metadata(iss) }),
 			issuerAs: func(s string) string { return s + "/" },
+			wantErr:  []string{"names issuer", "§4.3", "identical", "trailing slash"},
+		},
+		{
+			name:    "document issuer with a trailing slash the config lacks",
+			answer:  jsonAnswer(func(iss string) string { return metadata(iss + "/") }),
+			wantErr: []string{"names issuer", "identical", "trailing slash"},
 		},
 		{
 			name: "HTML answer",

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"os"
-	"time"
 
 	"github.com/go-resty/resty/v2"
 
@@ -21,8 +20,10 @@ import (
 
 // Base is the shared, connection-pooling transport for one provider.
 type Base struct {
-	transport http.RoundTripper
-	timeout   time.Duration
+	transport *http.Transport
+	// breaker applies timeouts.request and gives up on a provider that stopped answering; shared,
+	// so every scenario of the run sees the same streak.
+	breaker *breaker
 }
 
 // NewBase applies the provider's TLS settings.
@@ -47,21 +48,20 @@ func NewBase(cfg *config.Config) (*Base, error) {
 	// Named InsecureSkipVerify in the config on purpose: a user opts in, knowing.
 	tlsCfg.InsecureSkipVerify = cfg.Provider.TLS.InsecureSkipVerify
 	tr.TLSClientConfig = tlsCfg
-	return &Base{transport: tr, timeout: cfg.Timeouts.Request.D()}, nil
+	tr.MaxResponseHeaderBytes = MaxResponseHeaderBytes
+	return &Base{transport: tr, breaker: &breaker{next: tr, timeout: cfg.Timeouts.Request.D()}}, nil
 }
 
 // Close releases idle connections.
 func (b *Base) Close() {
-	if t, ok := b.transport.(*http.Transport); ok {
-		t.CloseIdleConnections()
-	}
+	b.transport.CloseIdleConnections()
 }
 
 // New returns a client recording into log. With a cookie jar when a login needs one.
 func (b *Base) New(log *transcript.Log, withCookies bool) *resty.Client {
 	hc := &http.Client{
-		Transport: &transcript.Transport{Base: b.transport, Log: log},
-		Timeout:   b.timeout,
+		// No http.Client.Timeout: the breaker applies timeouts.request and names it in its error.
+		Transport: &transcript.Transport{Base: b.breaker, Log: log},
 		// Every redirect is a step the harness looks at (the last one carries the code).
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}

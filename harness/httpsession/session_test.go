@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/transcript"
@@ -107,5 +108,82 @@ func TestClientDoesNotFollowRedirectsAndKeepsCookies(t *testing.T) {
 				t.Errorf("transcript (%d records):\n%s", len(recs), log)
 			}
 		})
+	}
+}
+
+// A provider that stalls: each exchange costs timeouts.request, named as such; after StallLimit in
+// a row every exchange fails at once with "the provider stopped answering". Successes in between
+// (logins, a valid redemption) do not end the streak; an answered refusal does.
+func TestBreakerGivesUpOnAStalledProvider(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/ok":
+			w.Write([]byte("ok"))
+		case "/refuse":
+			w.WriteHeader(400)
+		case "/stall-body":
+			w.WriteHeader(400)
+			w.(http.Flusher).Flush()
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		default:
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}
+	})}}
+	srv.Start()
+	defer srv.Close()
+	cfg := parse(t, "")
+	cfg.Timeouts.Request = config.Duration(200 * time.Millisecond)
+	base, err := NewBase(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer base.Close()
+	c := base.New(transcript.NewLog(transcript.NewRedactor()), false)
+	get := func(path string) error {
+		_, err := c.R().Get(srv.URL + path)
+		return err
+	}
+	steps := []struct {
+		path, want string
+	}{
+		{"/stall", "no answer within timeouts.request (200ms)"},
+		{"/refuse", ""}, // an answered refusal: the streak starts again
+		{"/stall", "no answer within timeouts.request (200ms)"},
+		{"/ok", ""},
+		{"/stall-body", "no answer within timeouts.request (200ms)"},
+		{"/ok", ""},
+		{"/stall", "no answer within timeouts.request (200ms)"}, // the third in a row
+		{"/ok", "the provider stopped answering"},
+		{"/refuse", "the provider stopped answering"},
+	}
+	for i, s := range steps {
+		start := time.Now()
+		err := get(s.path)
+		took := time.Since(start)
+		switch {
+		case s.want == "" && err != nil:
+			t.Errorf("step %d %s: %v, want an answer", i, s.path, err)
+		case s.want != "" && (err == nil || !strings.Contains(err.Error(), s.want)):
+			t.Errorf("step %d %s: error %v, want %q", i, s.path, err, s.want)
+		case err != nil && strings.Count(err.Error(), srv.URL) != 1:
+			t.Errorf("step %d: the URL should appear once in %q", i, err)
+		case err != nil && strings.Contains(err.Error(), "deadline exceeded"):
+			t.Errorf("step %d: %q does not name the setting", i, err)
+		}
+		if strings.Contains(s.want, "stopped") && took > 50*time.Millisecond {
+			t.Errorf("step %d: a tripped breaker took %s; it must not wait", i, took)
+		}
 	}
 }

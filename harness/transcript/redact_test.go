@@ -2,6 +2,7 @@ package transcript
 
 import (
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -362,7 +363,9 @@ func TestHeadersAreSortedAndNoiseDropped(t *testing.T) {
 	}
 }
 
-func TestChildInheritsParentSecrets(t *testing.T) {
+// Children share one run-wide store: a refresh token learned in one scenario and echoed in another
+// scenario's error body must be hidden there too.
+func TestChildrenShareWhatAnyLearns(t *testing.T) {
 	parent := NewRedactor("s3cret-app-a")
 	parent.Redact("code=parent-code-1")
 	a, b := parent.Child(), parent.Child()
@@ -376,8 +379,8 @@ func TestChildInheritsParentSecrets(t *testing.T) {
 		{"child hides the configured secret", a, "s3cret-app-a", true},
 		{"child hides what the parent learned", a, "parent-code-1", true},
 		{"child hides what it learned", a, "child-a-token", true},
-		{"sibling does not know the other child's value", b, "child-a-token", false},
-		{"parent does not learn from a child", parent, "child-a-token", false},
+		{"sibling knows the other child's value", b, "child-a-token", true},
+		{"parent learns from a child", parent, "child-a-token", true},
 		{"sibling still hides the configured secret", b, "s3cret-app-a", true},
 	}
 	for _, tc := range cases {
@@ -397,10 +400,10 @@ func TestChildInheritsParentSecrets(t *testing.T) {
 }
 
 func TestAbsorb(t *testing.T) {
-	root := NewRedactor("s3cret-app-a")
-	setup := root.Child()
+	// Two runs' redactors (children of one run share everything already).
+	setup := NewRedactor("s3cret-app-a")
 	setup.Redact("https://app.example/cb?code=setup-code-123&state=x")
-	scenario := root.Child()
+	scenario := NewRedactor("s3cret-app-a")
 	if got := scenario.Redact("setup-code-123"); got != "setup-code-123" {
 		t.Fatalf("before Absorb the scenario already hides the setup's code: %q", got)
 	}
@@ -414,5 +417,91 @@ func TestAbsorb(t *testing.T) {
 	}
 	if strings.Contains(scenario.Redact("s3cret-app-a"), "s3cret-app-a") {
 		t.Error("after Absorb the configured secret shows")
+	}
+}
+
+// Every echo of issue 6 item 9: each form a provider plausibly sends a known secret back in.
+func TestRedactHidesEchoedEncodings(t *testing.T) {
+	const secret = "s3cr&t<v>/al+ue=="
+	r := NewRedactor(secret, "password")
+	r.Client("app-a")
+	r.Redact(`{"refresh_token":"rt-0123456789abcdef"}`)
+	cases := []struct{ name, in, hidden string }{
+		{"raw", "bad secret " + secret, secret},
+		{"form-encoded", "client_secret=" + url.QueryEscape(secret), url.QueryEscape(secret)},
+		{"path-escaped", "/x/" + url.PathEscape(secret), url.PathEscape(secret)},
+		{"JSON-escaped by Go", `{"detail":"s3cr\u0026t\u003cv\u003e/al+ue=="}`, `s3cr\u0026t`},
+		{"JSON-escaped with \\/", `{"detail":"s3cr&t<v>\/al+ue=="}`, `s3cr&t<v>\/al`},
+		{"base64 of the secret", "echo " + base64.StdEncoding.EncodeToString([]byte(secret)), base64.StdEncoding.EncodeToString([]byte(secret))},
+		{"base64url of the secret", "echo " + base64.RawURLEncoding.EncodeToString([]byte(secret)), base64.RawURLEncoding.EncodeToString([]byte(secret))},
+		{"base64 of id:secret", "you sent " + base64.StdEncoding.EncodeToString([]byte("app-a:"+secret)), base64.StdEncoding.EncodeToString([]byte("app-a:" + secret))},
+		{"base64 of id:secret, form-encoded first", "you sent " + base64.StdEncoding.EncodeToString([]byte("app-a:"+url.QueryEscape(secret))), base64.StdEncoding.EncodeToString([]byte("app-a:" + url.QueryEscape(secret)))},
+		{"learned token in a later body", `{"error_description":"rt-0123456789abcdef was revoked"}`, "rt-0123456789abcdef"},
+		{"weak password as a form value", "username=alice&password=password", "=password"},
+		{"weak password as a JSON value", `{"pw":"password"}`, `"password"}`},
+		{"weak password as a whole header value", "password", "password"},
+		{"token under a camelCase key", `{"accessToken":"zzzz-9876543210"}`, "zzzz-9876543210"},
+		{"token under a key with an escaped quote", `{"id_token":"ab\"cd-0123456789"}`, `ab\"cd-0123456789`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := r.Redact(tc.in); strings.Contains(got, tc.hidden) || len(labelsIn(got)) == 0 {
+				t.Errorf("Redact(%q) = %q, want %q hidden", tc.in, got, tc.hidden)
+			}
+		})
+	}
+	shown := []string{
+		"grant_type=password",
+		`{"grant_types_supported":["authorization_code","password"]}`,
+		"wrong password or user name",
+		"the passwordless flow",
+	}
+	for _, in := range shown {
+		if got := r.Redact(in); got != in {
+			t.Errorf("Redact(%q) = %q: a weak secret is hidden only where it stands as a value", in, got)
+		}
+	}
+}
+
+func TestEscape(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"plain\ttext\n", "plain\ttext\n"},
+		{"\x1b[2J\x1b]0;title\a", `\x1b[2J\x1b]0;title\x07`},
+		{"39 passed\r", `39 passed\r`},
+		{"c1 \u009b31m", `c1 \u009b31m`},
+		{"bad \xff byte", `bad \xff byte`},
+		{"bidi \u202e", `bidi \u202e`},
+		{"‹secret:abc123› ok", "‹secret:abc123› ok"},
+	}
+	for _, tc := range cases {
+		if got := Escape(tc.in); got != tc.want {
+			t.Errorf("Escape(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestExcerpt(t *testing.T) {
+	if got := Excerpt("short", 10); got != "short" {
+		t.Errorf("Excerpt kept %q", got)
+	}
+	got := Excerpt(strings.Repeat("é", 10), 5) // 20 bytes; byte 5 is inside a character
+	if got != "éé… [cut: the first 4 bytes of 20 shown]" {
+		t.Errorf("Excerpt = %q", got)
+	}
+}
+
+// BenchmarkRedactLargeBody: a 1 MiB body (the most the harness reads) against a run's worth of
+// learned values (1000 tokens, each in all its encodings).
+func BenchmarkRedactLargeBody(b *testing.B) {
+	r := NewRedactor("s3cret-app-a", "password")
+	r.Client("app-a")
+	for i := 0; i < 1000; i++ {
+		r.Learn("access_token", fmt.Sprintf("tok-%04d-%s", i, strings.Repeat("x", 30)))
+	}
+	body := strings.Repeat(`{"error":"invalid_grant","error_description":"nothing secret here"} `, 1<<20/68)
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r.Redact(body)
 	}
 }

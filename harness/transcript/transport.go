@@ -16,7 +16,15 @@ import (
 const MaxBody = 1 << 20
 
 // ErrBodyTooLarge is returned for a response body over MaxBody.
-var ErrBodyTooLarge = fmt.Errorf("response body larger than %d bytes", MaxBody)
+var ErrBodyTooLarge = fmt.Errorf("response body larger than %d bytes (the harness reads at most that)", MaxBody)
+
+// What a record keeps of each body and header value, and of all headers together: a report holds
+// excerpts, so its size does not follow what a provider sends (DESIGN.md budget).
+const (
+	ShownBody        = 16 << 10
+	ShownHeaderValue = 2 << 10
+	ShownHeaders     = 16 << 10
+)
 
 // Record is one redacted exchange.
 type Record struct {
@@ -81,7 +89,7 @@ func (l *Log) Append(rs ...Record) {
 
 // Note adds a line of the harness's own (already free of secrets, redacted anyway).
 func (l *Log) Note(format string, args ...any) {
-	l.Append(Record{Step: l.Redactor.Redact(fmt.Sprintf(format, args...)), Method: "NOTE"})
+	l.Append(Record{Step: l.Redactor.Clean(fmt.Sprintf(format, args...)), Method: "NOTE"})
 }
 
 func (l *Log) String() string {
@@ -93,7 +101,9 @@ func (l *Log) String() string {
 		}
 		b.WriteString(r.String())
 	}
-	return b.String()
+	// Once more with what the run knows now: parallel requests record an echo of a token before
+	// the answer that issued it is read (a code-reuse race's loser quoting the winner's tokens).
+	return l.Redactor.Redact(b.String())
 }
 
 // Last returns the latest record.
@@ -144,28 +154,32 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	}
 	red := t.Log.Redactor
-	rec := Record{Step: step, Method: req.Method, URL: red.Redact(req.URL.String()),
-		Request: red.headers(req.Header) + red.Redact(string(reqBody))}
+	// The body first: a secret it carries (a token, a code) is then also hidden in the headers.
+	shownReq := excerpt(red.Clean(string(reqBody)), ShownBody, len(reqBody))
+	rec := Record{Step: Escape(step), Method: req.Method, URL: red.Clean(req.URL.String()),
+		Request: red.headers(req.Header) + shownReq}
 	start := time.Now()
 	resp, err := t.Base.RoundTrip(req)
 	rec.Duration = time.Since(start)
 	if err != nil {
-		rec.Err = red.Redact(err.Error())
+		rec.Err = red.Clean(err.Error())
 		t.record(req, rec)
 		return nil, err
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
 	resp.Body.Close()
-	rec.Status = resp.Status
 	if err == nil && len(body) > MaxBody {
 		err = ErrBodyTooLarge
 		body = body[:MaxBody]
 	}
-	rec.Response = red.headers(resp.Header) + red.Redact(string(body))
+	rec.Status = Escape(resp.Status)
+	shownBody := excerpt(red.Clean(string(body)), ShownBody, len(body))
+	rec.Response = red.headers(resp.Header) + shownBody
 	if err != nil {
-		rec.Err = fmt.Sprintf("%s (status %s)", err, resp.Status)
+		rec.Err = red.Clean(fmt.Sprintf("%s (status %s)", err, resp.Status))
 		t.record(req, rec)
-		return nil, fmt.Errorf("%s %s: %w", req.Method, rec.URL, err)
+		// http.Client wraps this in a url.Error naming method and URL: not repeated here.
+		return nil, err
 	}
 	t.record(req, rec)
 	resp.Body = io.NopCloser(bytes.NewReader(body))
@@ -201,13 +215,13 @@ func (r *Redactor) headers(h http.Header) string {
 			default:
 				v = r.Redact(v)
 			}
-			fmt.Fprintf(&b, "%s: %s\n", k, v)
+			fmt.Fprintf(&b, "%s: %s\n", Escape(k), excerpt(Escape(v), ShownHeaderValue, len(v)))
 		}
 	}
-	if b.Len() > 0 {
-		b.WriteString("\n")
+	if b.Len() == 0 {
+		return ""
 	}
-	return b.String()
+	return Excerpt(b.String(), ShownHeaders) + "\n"
 }
 
 // redactCookie keeps cookie names (they tell which session is meant) and hides values.

@@ -285,3 +285,53 @@ func TestCaptureGivesEachRequestItsRecord(t *testing.T) {
 		t.Errorf("%d records in the log, want %d", len(log.Records()), n)
 	}
 }
+
+// A token in a success response's header is hidden (the body is read, and learned from, before
+// the headers are shown); provider bytes are escaped; bodies and header values are excerpts.
+func TestTransportRecordIsCleanAndBounded(t *testing.T) {
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Echo-Token", issuedToken)
+		w.Header().Set("X-Big", strings.Repeat("h", 100_000))
+		if r.URL.Path == "/big" {
+			w.WriteHeader(400)
+			io.WriteString(w, "\x1b[2J"+strings.Repeat("b", 500_000))
+			return
+		}
+		io.WriteString(w, `{"access_token":"`+issuedToken+`","note":"\u001b]0;owned\u0007"}`+"\x1b[32m39 passed\r")
+	})
+	log := NewLog(NewRedactor())
+	for _, path := range []string{"/token", "/big"} {
+		resp, err := recordingClient(log).Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	text := log.String()
+	if strings.Contains(text, issuedToken) {
+		t.Errorf("the token in the response header shows:\n%.2000s", text)
+	}
+	if strings.ContainsAny(text, "\x1b\r\a") {
+		t.Errorf("control characters reach the transcript:\n%.2000s", text)
+	}
+	for _, want := range []string{`\x1b[32m39 passed\r`, "[cut: the first ", "of 100000 shown]", "of 500004 shown]"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("transcript lacks %q", want)
+		}
+	}
+	if len(text) > 3*ShownBody {
+		t.Errorf("transcript of two exchanges is %d bytes; want excerpts", len(text))
+	}
+}
+
+// A record made before a value was learned (a parallel request echoing a token whose issuing
+// answer is read later) is hidden when the transcript is shown.
+func TestLogStringHidesValuesLearnedLater(t *testing.T) {
+	log := NewLog(NewRedactor())
+	log.Append(Record{Method: "POST", URL: "http://op/token", Status: "400 Bad Request",
+		Response: `{"error":"invalid_grant","error_description":"already redeemed: rt-late-0123456789"}`})
+	log.Redactor.Learn("refresh_token", "rt-late-0123456789")
+	if got := log.String(); strings.Contains(got, "rt-late-0123456789") {
+		t.Errorf("transcript shows a value learned after its record:\n%s", got)
+	}
+}
