@@ -187,6 +187,9 @@ func (r *Run) Rejection() *oauth.ErrorMatcher {
 	if exp.Status != 0 {
 		m.WithStatus(exp.Status)
 	}
+	if exp.HTTPRefusal {
+		m.AllowHTTPRefusal()
+	}
 	if r.Entry.Scenario.Level == catalog.SHOULD {
 		m.AsShould()
 	}

@@ -2,12 +2,10 @@ package suites
 
 import (
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/grantcheck/grantcheck/harness"
 	"github.com/grantcheck/grantcheck/harness/catalog"
 	"github.com/grantcheck/grantcheck/harness/config"
-	"github.com/grantcheck/grantcheck/harness/oauth"
 	"github.com/grantcheck/grantcheck/harness/pkce"
 )
 
@@ -16,7 +14,7 @@ var _ = Describe("request format", func() {
 	// wrong, so a provider that overlooks it issues tokens.
 	harness.It(catalog.RequestGET, func(r *harness.Run) {
 		code := r.Code(config.Primary)
-		Expect(r.Send(r.Redeem(code, config.Primary, "valid redemption sent by GET").AsGET())).To(oauth.BeRefused())
+		r.ExpectRejected(r.Send(r.Redeem(code, config.Primary, "valid redemption sent by GET").AsGET()))
 	})
 
 	harness.Table(catalog.RequestDuplicateParam, func(r *harness.Run, param string) {
@@ -35,7 +33,7 @@ var _ = Describe("request format", func() {
 
 	harness.It(catalog.RequestJSONBody, func(r *harness.Run) {
 		code := r.Code(config.Primary)
-		Expect(r.Send(r.Redeem(code, config.Primary, "valid redemption sent as a JSON body").AsJSON())).To(oauth.BeRefused())
+		r.ExpectRejected(r.Send(r.Redeem(code, config.Primary, "valid redemption sent as a JSON body").AsJSON()))
 	})
 
 	harness.It(catalog.RequestEmptyParam, func(r *harness.Run) {

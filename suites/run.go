@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
 
@@ -21,7 +22,10 @@ type Options struct {
 	// GinkgoJSON and GinkgoJUnit are paths for Ginkgo's own reports ("" for none).
 	GinkgoJSON, GinkgoJUnit string
 	NoColor                 bool
-	Output                  io.Writer
+	// Console receives Ginkgo's own console output (progress, failure dumps with transcripts);
+	// nil is standard output. The grantcheck command sends it to a file: its summary says the same
+	// in a form a person reads, and 60 failure dumps would bury it.
+	Console io.Writer
 }
 
 // failRecorder is the GinkgoTestingT of a run outside `go test`.
@@ -48,6 +52,12 @@ func Run(opts Options) types.Report {
 	reporterCfg.JSONReport = opts.GinkgoJSON
 	reporterCfg.JUnitReport = opts.GinkgoJUnit
 
+	if opts.Console != nil {
+		// Ginkgo's default reporter writes to this package variable; it is read when RunSpecs starts.
+		prev := formatter.ColorableStdOut
+		formatter.ColorableStdOut = opts.Console
+		defer func() { formatter.ColorableStdOut = prev }()
+	}
 	var report types.Report
 	afterSuite = func(r types.Report) { report = r }
 	ginkgo.RunSpecs(&failRecorder{}, "grantcheck", suiteCfg, reporterCfg)

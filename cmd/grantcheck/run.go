@@ -107,11 +107,22 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	// What the run waits for (a code's lifetime) is shown, so a long wait does not look like a hang.
 	harness.OnWait = newWaitProgress(stderr, isTerminal(stderr) && os.Getenv("CI") == "").OnWait
 	defer func() { harness.OnWait = nil }()
-	report := suites.Run(suites.Options{
+	opts := suites.Options{
 		Provider: p, LabelFilter: *labelFilter, Strict: *strict, Verbose: *verbose, Seed: *seed,
 		GinkgoJSON: filepath.Join(dir, "ginkgo.json"), GinkgoJUnit: filepath.Join(dir, "ginkgo-junit.xml"),
 		NoColor: noColor(os.Stdout),
-	})
+	}
+	if !*verbose { // -v keeps Ginkgo's console, transcripts and all
+		console, err := os.Create(filepath.Join(dir, "ginkgo-console.log"))
+		if err != nil {
+			return exitUsage, fmt.Errorf("--reports: %w", err)
+		}
+		defer console.Close()
+		opts.Console, opts.NoColor = console, true
+		fmt.Fprintf(stdout, "grantcheck: running the catalogue against %s (seed %d; Ginkgo's log: %s)\n",
+			cfg.Provider.Issuer, *seed, filepath.Join(shownDir(dir), "ginkgo-console.log"))
+	}
+	report := suites.Run(opts)
 	run := reports.FromGinkgo(report, reports.Meta{
 		Provider: cfg.Provider.Name, Issuer: cfg.Provider.Issuer, Strict: *strict,
 		Version: version(), ConfigFile: *configPath, Clean: p.Redactor().Clean,
@@ -175,11 +186,16 @@ func labelFilterProblem(err error) string {
 var ginkgoMarkup = regexp.MustCompile(`\{\{[^}]*\}\}`)
 
 func dirList(dir string, paths []string) string {
+	return fmt.Sprintf("%s/ (%d files + Ginkgo's ginkgo.json, ginkgo-junit.xml, ginkgo-console.log)", shownDir(dir), len(paths))
+}
+
+// shownDir is dir relative to the working directory when it is inside it, else absolute.
+func shownDir(dir string) string {
 	rel, err := filepath.Rel(mustWd(), dir)
 	if err != nil || strings.HasPrefix(rel, "..") {
-		rel = dir
+		return dir
 	}
-	return fmt.Sprintf("%s/ (%d files + Ginkgo's ginkgo.json, ginkgo-junit.xml)", rel, len(paths))
+	return rel
 }
 
 func mustWd() string {

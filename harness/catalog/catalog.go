@@ -107,6 +107,9 @@ type Expect struct {
 	Alternatives []Alternative `json:"alternatives,omitempty"`
 	// Status, when set, is the only HTTP status accepted (e.g. 401 for the Basic challenge).
 	Status int `json:"status,omitempty"`
+	// HTTPRefusal also accepts a refusal below OAuth: any 4xx but 400 and 401 (405, 415), without
+	// tokens. A 400 or 401 is the OAuth layer answering and must be an RFC 6749 §5.2 error.
+	HTTPRefusal bool `json:"http_refusal,omitempty"`
 }
 
 // Accepts lists the error codes accepted when conditions hold. An empty result means any code.

@@ -337,6 +337,7 @@ var (
 		Needs: []Need{PrimaryControl},
 		Note: "any 4xx; an answer of 400 or 401 must be an RFC 6749 §5.2 error response, other 4xx (405) are HTTP-level " +
 			"refusals; tokens are FAIL:security",
+		Expect: Expect{HTTPRefusal: true},
 	}
 	RequestDuplicateParam = Scenario{
 		ID: "request-duplicate-param", Family: FamilyRequestFormat, Level: MUST,
@@ -365,6 +366,7 @@ var (
 		Needs: []Need{PrimaryControl},
 		Note: "any 4xx (415 included); an answer of 400 or 401 must be an RFC 6749 §5.2 error response; " +
 			"tokens are FAIL:security",
+		Expect: Expect{HTTPRefusal: true},
 	}
 	RequestEmptyParam = Scenario{
 		ID: "request-empty-param", Family: FamilyRequestFormat, Level: MUST,

@@ -50,6 +50,7 @@ type ErrorMatcher struct {
 	owner     *Owner   // whose tokens an acceptance issued, when the scenario found out
 	found     finding
 	also      []string
+	refusal   bool // a 4xx other than 400/401 without tokens is accepted (AllowHTTPRefusal)
 	observed  *verdict.Signature // see Observation
 	request   *verdict.Request
 }
@@ -62,6 +63,11 @@ func (m *ErrorMatcher) WithStatus(status int) *ErrorMatcher { m.status = status;
 
 // WithChallenge requires WWW-Authenticate with this scheme (RFC 6749 §5.2 after Basic).
 func (m *ErrorMatcher) WithChallenge(scheme string) *ErrorMatcher { m.challenge = scheme; return m }
+
+// AllowHTTPRefusal accepts a refusal below OAuth (a 4xx other than 400 and 401, e.g. 405 or 415)
+// for requests the token endpoint must not process at all; 400 and 401 are still checked as §5.2
+// errors.
+func (m *ErrorMatcher) AllowHTTPRefusal() *ErrorMatcher { m.refusal = true; return m }
 
 // AsShould says the scenario's rule is a SHOULD: the reasons say "should", and a broken MUST of the
 // error form is reported before a broken SHOULD, since only the SHOULD may be softened.
@@ -144,6 +150,9 @@ func (m *ErrorMatcher) check(r *token.Response) []finding {
 				r.Status, code, m.want())}}
 		}
 		return []finding{{verdict.Security, false, fmt.Sprintf("the provider accepted the request (HTTP %d) where it %s reject it%s", r.Status, verb, m.want())}}
+	}
+	if m.refusal && r.Status >= 400 && r.Status < 500 && r.Status != 400 && r.Status != 401 && len(r.Tokens()) == 0 {
+		return nil
 	}
 	if r.JSON == nil {
 		return []finding{{verdict.Format, true, fmt.Sprintf("the error response is not a JSON object (HTTP %d, Content-Type %q); RFC 6749 §5.2 requires application/json%s",
