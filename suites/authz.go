@@ -31,18 +31,7 @@ var _ = Describe("authorization endpoint", func() {
 			p.Host = "grantcheck-unregistered.invalid"
 			return p.String()
 		},
-		"other-scheme": func(u string, _ []string) string {
-			p := mustParse(u)
-			switch p.Scheme {
-			case "https":
-				p.Scheme = "http"
-			case "http":
-				p.Scheme = "https"
-			default:
-				return ""
-			}
-			return p.String()
-		},
+		"other-scheme": func(u string, _ []string) string { return otherScheme(u) },
 	})
 
 	harness.It(catalog.AuthzGrantNotAllowed, func(r *harness.Run) {

@@ -75,18 +75,7 @@ var _ = Describe("redirect_uri", func() {
 			p.Host = p.Hostname() + ":" + port
 			return p.String()
 		},
-		"scheme": func(u string, _ []string) string {
-			p := mustParse(u)
-			switch p.Scheme {
-			case "https":
-				p.Scheme = "http"
-			case "http":
-				p.Scheme = "https"
-			default:
-				return ""
-			}
-			return p.String()
-		},
+		"scheme": func(u string, _ []string) string { return otherScheme(u) },
 		"percent-encoding": func(u string, _ []string) string {
 			p := mustParse(u)
 			i := strings.LastIndexFunc(p.Path, unicode.IsLetter)
@@ -117,6 +106,20 @@ var _ = Describe("redirect_uri", func() {
 		},
 	})
 })
+
+// otherScheme swaps http and https; "" for any other scheme.
+func otherScheme(u string) string {
+	p := mustParse(u)
+	switch p.Scheme {
+	case "https":
+		p.Scheme = "http"
+	case "http":
+		p.Scheme = "https"
+	default:
+		return ""
+	}
+	return p.String()
+}
 
 func mustParse(u string) *url.URL {
 	p, err := url.Parse(u)

@@ -164,21 +164,7 @@ type hostileRun struct {
 func runHostile(t *testing.T, wrap func(http.Handler) http.Handler, extraYAML string) hostileRun {
 	t.Helper()
 	slog.SetDefault(slog.New(slog.DiscardHandler))
-	var mu sync.Mutex
-	seen := map[string]bool{}
-	srv, err := reference.Start(reference.Options{CodeTTL: 2 * time.Second, Wrap: wrap, Witness: func(v string) {
-		mu.Lock()
-		seen[v] = true
-		mu.Unlock()
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	cfgPath := filepath.Join(t.TempDir(), "hostile.yaml")
-	if err := os.WriteFile(cfgPath, append(srv.ConfigYAML(), extraYAML...), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath, seen := startWitnessed(t, reference.Options{CodeTTL: 2 * time.Second, Wrap: wrap}, extraYAML)
 	dir := t.TempDir()
 	args, _ := json.Marshal([]string{"run", "--config", cfgPath, "--reports", dir})
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -208,11 +194,7 @@ func runHostile(t *testing.T, wrap func(http.Handler) http.Handler, extraYAML st
 		t.Fatal(err)
 	}
 	cfgText, _ := os.ReadFile(cfgPath)
-	mu.Lock()
-	for v := range seen {
-		h.secrets = append(h.secrets, v)
-	}
-	mu.Unlock()
+	h.secrets = append(h.secrets, seen()...)
 	for _, key := range []string{"client_secret", "password"} {
 		for _, line := range strings.Split(string(cfgText), "\n") {
 			if v, ok := strings.CutPrefix(strings.TrimSpace(line), key+": "); ok {

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -38,21 +37,7 @@ func TestNoSecretsInReports(t *testing.T) {
 }
 
 func checkNoSecrets(t *testing.T, fault string) {
-	var mu sync.Mutex
-	seen := map[string]bool{}
-	srv, err := reference.Start(reference.Options{CodeTTL: 2 * time.Second, Fault: fault, Witness: func(v string) {
-		mu.Lock()
-		seen[v] = true
-		mu.Unlock()
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	cfgPath := filepath.Join(t.TempDir(), "reference.yaml")
-	if err := os.WriteFile(cfgPath, srv.ConfigYAML(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath, seen := startWitnessed(t, reference.Options{CodeTTL: 2 * time.Second, Fault: fault}, "")
 	cfg, err := config.Load(cfgPath)
 	if err != nil {
 		t.Fatal(err)
@@ -62,12 +47,7 @@ func checkNoSecrets(t *testing.T, fault string) {
 	c := runChildEnv(t, []string{"GITHUB_ACTIONS=true", "GITHUB_STEP_SUMMARY=" + summary}, "--config", cfgPath)
 	dir := c.dir
 
-	mu.Lock()
-	secrets := cfg.Secrets()
-	for v := range seen {
-		secrets = append(secrets, v)
-	}
-	mu.Unlock()
+	secrets := append(cfg.Secrets(), seen()...)
 	// A handful of values would mean the witness or the run is broken, and the test proves nothing.
 	if len(secrets) < 100 {
 		t.Fatalf("only %d secret values witnessed; expected hundreds from a full run", len(secrets))
