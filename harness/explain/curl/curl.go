@@ -55,7 +55,7 @@ func Parse(text string) (*Request, error) {
 		return nil, fmt.Errorf("curl: %v (an unterminated quote?)", err)
 	}
 	if p.Position >= 0 {
-		return nil, fmt.Errorf("curl: unquoted %q at byte %d ends the command; quote the -d value", text[p.Position], p.Position)
+		return nil, fmt.Errorf("curl: unquoted %q at byte %d ends the command; quote the -d value", string(text[p.Position]), p.Position)
 	}
 	if len(args) == 0 || (args[0] != "curl" && !strings.HasSuffix(args[0], "/curl") && args[0] != "curl.exe") {
 		return nil, errors.New("curl: the command does not start with curl")
@@ -106,7 +106,7 @@ func Parse(text string) (*Request, error) {
 				return nil, err
 			}
 			if strings.HasPrefix(v, "@") && name != "--data-raw" {
-				return nil, fmt.Errorf("curl: %s %s reads a file; paste the body instead (--data-raw)", name, clip(v))
+				return nil, fmt.Errorf("curl: %s %q reads a file; paste the body instead (--data-raw)", name, clip(v))
 			}
 			if name == "-d" || name == "--data" || name == "--data-ascii" {
 				v = strings.NewReplacer("\r", "", "\n", "").Replace(v) // curl strips newlines for -d
@@ -136,7 +136,7 @@ func Parse(text string) (*Request, error) {
 			}
 		case ignoredFlags[name]:
 		case strings.HasPrefix(a, "-") && a != "-":
-			return nil, fmt.Errorf("curl: option %s is not understood here; remove it or pass the request as raw HTTP", clip(name))
+			return nil, fmt.Errorf("curl: option %q is not understood here; remove it or pass the request as raw HTTP", clip(name))
 		default:
 			if r.URL != "" {
 				return nil, fmt.Errorf("curl: argument %d is a second URL; explain reads one request", i)
@@ -213,7 +213,7 @@ func allIgnored(a string) bool {
 // urlencode follows curl's --data-urlencode forms: "content", "=content", "name=content".
 func urlencode(v string) (string, error) {
 	if strings.HasPrefix(v, "@") || strings.Contains(strings.SplitN(v, "=", 2)[0], "@") && !strings.Contains(v, "=") {
-		return "", fmt.Errorf("curl: --data-urlencode %s reads a file; paste the value instead", clip(v))
+		return "", fmt.Errorf("curl: --data-urlencode %q reads a file; paste the value instead", clip(v))
 	}
 	name, content, ok := strings.Cut(v, "=")
 	if !ok {

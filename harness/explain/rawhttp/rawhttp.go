@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 )
@@ -44,13 +43,13 @@ func ParseRequest(text []byte) (*Request, error) {
 	if !LooksLikeRequest(text) {
 		return nil, errors.New("raw HTTP request: the first line is not \"METHOD /path HTTP/1.1\"")
 	}
-	req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(withHeaderEnd(text))))
+	head, body := split(text)
+	if len(body) > MaxBody {
+		return nil, fmt.Errorf("raw HTTP request: body larger than %d bytes", MaxBody)
+	}
+	req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(head)))
 	if err != nil {
 		return nil, fmt.Errorf("raw HTTP request: %v", err)
-	}
-	body, err := readBody(req.Body, req.Header)
-	if err != nil {
-		return nil, fmt.Errorf("raw HTTP request: %w", err)
 	}
 	u := *req.URL
 	if u.Host == "" {
@@ -74,34 +73,27 @@ func ParseResponse(text []byte) (*Response, error) {
 	if !bytes.HasPrefix(trimmed, []byte("HTTP/")) {
 		return nil, errors.New("response: neither raw HTTP (\"HTTP/1.1 400 …\") nor a JSON body")
 	}
-	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(withHeaderEnd(trimmed))), nil)
+	head, body := split(trimmed)
+	if len(body) > MaxBody {
+		return nil, fmt.Errorf("raw HTTP response: body larger than %d bytes", MaxBody)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(head)), nil)
 	if err != nil {
 		return nil, fmt.Errorf("raw HTTP response: %v", err)
-	}
-	body, err := readBody(resp.Body, resp.Header)
-	if err != nil {
-		return nil, fmt.Errorf("raw HTTP response: %w", err)
 	}
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
 }
 
-// withHeaderEnd adds the blank line a paste often lacks, so a header-only text still parses.
-func withHeaderEnd(text []byte) []byte {
-	if bytes.Contains(text, []byte("\n\n")) || bytes.Contains(text, []byte("\r\n\r\n")) {
-		return text
+// split cuts a pasted message into its head (ending in a blank line, for net/http's parser) and
+// its body as pasted: a pasted Content-Length is often stale, so what is there counts.
+func split(text []byte) (head, body []byte) {
+	i, n := bytes.Index(text, []byte("\r\n\r\n")), 4
+	if j := bytes.Index(text, []byte("\n\n")); j >= 0 && (i < 0 || j < i) {
+		i, n = j, 2
 	}
-	return append(bytes.TrimRight(text, "\r\n"), "\r\n\r\n"...)
-}
-
-// readBody reads the body; a pasted text's Content-Length is often stale, so what is there counts.
-func readBody(rc io.ReadCloser, h http.Header) ([]byte, error) {
-	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, MaxBody+1))
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, fmt.Errorf("body: %v", err)
+	if i < 0 {
+		i, n = len(text), 0
 	}
-	if len(b) > MaxBody {
-		return nil, fmt.Errorf("body larger than %d bytes", MaxBody)
-	}
-	return bytes.TrimRight(b, "\r\n"), nil
+	head = append(bytes.Clone(bytes.TrimRight(text[:i], "\r\n")), "\r\n\r\n"...) // a copy: text stays intact
+	return head, bytes.TrimRight(text[i+n:], "\r\n")
 }
