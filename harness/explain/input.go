@@ -95,7 +95,7 @@ func FromRequest(authorizeURL string, method, rawURL string, h http.Header, body
 		in.Authorize = &Step{URL: u}
 	}
 	if !isTokenRequest(method, h, body) {
-		return in, fmt.Errorf("--token-request: %w; got %s with %d bytes of body", ErrNoTokenRequest, method, len(body))
+		return in, fmt.Errorf("%w; got %s with %d bytes of body", ErrNoTokenRequest, method, len(body))
 	}
 	form, _ := url.ParseQuery(body)
 	in.Token = Token{Method: method, URL: rawURL, Header: h, Form: form, Response: resp}
