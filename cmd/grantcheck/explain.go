@@ -120,7 +120,11 @@ func readRequest(authorizeURL, tokenPath, responsePath string, stdin io.Reader) 
 		}
 	}
 	in, err := explain.ReadRequest(authorizeURL, text, resp)
-	if err != nil {
+	var respErr *explain.ResponseError
+	switch {
+	case errors.As(err, &respErr):
+		return explain.Input{}, fmt.Errorf("--response %s: %w", responsePath, err)
+	case err != nil:
 		return explain.Input{}, fmt.Errorf("--token-request %s: %w", tokenPath, err)
 	}
 	return in, nil

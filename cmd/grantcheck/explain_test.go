@@ -103,6 +103,8 @@ func TestExplainErrorsAreOneLine(t *testing.T) {
 	garbage := write("garbage.har", "\x00\xff\x13binary")
 	noToken := write("assets.har", `{"log":{"version":"1.2","entries":[{"startedDateTime":"2026-12-01T20:00:00Z","request":{"method":"GET","url":"https://app.example/","headers":[]},"response":{"status":200,"headers":[],"content":{}}}]}}`)
 	quote := write("token.curl", "curl 'https://id.example/token' -d 'code=x")
+	good := write("good.curl", "curl https://id.example/token -d grant_type=authorization_code -d code=abcd")
+	badResp := write("response.http", "\x00garbage")
 	for name, c := range map[string]struct {
 		args []string
 		want string
@@ -111,6 +113,7 @@ func TestExplainErrorsAreOneLine(t *testing.T) {
 		"no token request": {[]string{"--har", noToken}, "no token request"},
 		"missing file":     {[]string{"--har", filepath.Join(dir, "nope.har")}, "no such file"},
 		"unterminated":     {[]string{"--token-request", quote}, "unterminated quote"},
+		"bad response":     {[]string{"--token-request", good, "--response", badResp}, "--response " + badResp + ": response: neither"},
 		"both inputs":      {[]string{"--har", garbage, "--token-request", quote}, "either --har"},
 		"probe alone":      {[]string{"--har", garbage, "--probe"}, "--probe needs --config"},
 		"bad format":       {[]string{"--har", garbage, "--format", "xml"}, "want text or json"},

@@ -3,8 +3,7 @@ package explain
 import (
 	"bytes"
 	"errors"
-	"fmt"
-	"io"
+		"io"
 	"net/http"
 
 	"github.com/grantcheck/grantcheck/harness/explain/curl"
@@ -46,9 +45,16 @@ func ReadRequest(authorizeURL string, request, response []byte) (Input, error) {
 	if response != nil {
 		r, err := rawhttp.ParseResponse(response)
 		if err != nil {
-			return Input{}, fmt.Errorf("--response: %w", err)
+			return Input{}, &ResponseError{err}
 		}
 		resp = NewResponse(r.Status, r.Header, r.Body)
 	}
 	return FromRequest(authorizeURL, method, rawURL, header, body, resp)
 }
+
+// ResponseError is a problem with the response text, not the request, so a caller names the
+// right file.
+type ResponseError struct{ Err error }
+
+func (e *ResponseError) Error() string { return e.Err.Error() }
+func (e *ResponseError) Unwrap() error { return e.Err }
