@@ -24,9 +24,9 @@ type caseMeta struct {
 	Config string   `yaml:"config"`
 }
 
-func loadConfig(t *testing.T) *config.Config {
+func loadConfig(t *testing.T, path string) *config.Config {
 	t.Helper()
-	cfg, err := config.Load(filepath.Join("testdata", "reference.yaml"))
+	cfg, err := config.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,13 +61,22 @@ func inputs(t *testing.T, dir string) map[string]explain.Input {
 	return out
 }
 
-// Each cause is diagnosed first on its own case; controls answer none and nothing else.
+// Each cause is diagnosed first on its own case; controls answer none and nothing else. The
+// reference provider's cases and node-oidc-provider's are recorded the same way.
 func TestRecordedCases(t *testing.T) {
-	dirs, err := filepath.Glob(filepath.Join("testdata", "cases", "*"))
-	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no cases in testdata/cases (run go run ./harness/explain/internal/gen): %v", err)
+	for _, p := range []struct{ name, root, config string }{
+		{"reference", "testdata", "reference.yaml"},
+		{"node-oidc-provider", filepath.Join("testdata", "node-oidc-provider"), "config.yaml"},
+	} {
+		t.Run(p.name, func(t *testing.T) { recordedCases(t, p.root, loadConfig(t, filepath.Join(p.root, p.config))) })
 	}
-	cfg := loadConfig(t)
+}
+
+func recordedCases(t *testing.T, root string, cfg *config.Config) {
+	dirs, err := filepath.Glob(filepath.Join(root, "cases", "*"))
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no cases in %s/cases (run go run ./harness/explain/internal/gen): %v", root, err)
+	}
 	firstOn := map[string]bool{}
 	for _, dir := range dirs {
 		raw, err := os.ReadFile(filepath.Join(dir, "case.yaml"))

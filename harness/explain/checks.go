@@ -32,6 +32,7 @@ type diagnosis struct {
 	authz      url.Values // the authorization request's parameters; nil when not seen
 	client     *config.Client
 	errCode    string // the response's "error"
+	errDesc    string // and its error_description
 	codeGrant  bool
 }
 
@@ -100,10 +101,11 @@ func newDiagnosis(in Input, red *transcript.Redactor) *diagnosis {
 	}
 	if t.Response != nil {
 		var body struct {
-			Error string `json:"error"`
+			Error       string `json:"error"`
+			Description string `json:"error_description"`
 		}
 		if json.Unmarshal(t.Response.Body, &body) == nil {
-			d.errCode = body.Error
+			d.errCode, d.errDesc = body.Error, body.Description
 		}
 		red.Redact(string(t.Response.Body)) // learns tokens of a successful answer
 	}
@@ -587,6 +589,13 @@ func (d *diagnosis) grantType() {
 		d.add(GrantTypeNotAllowed, Likely, fmt.Sprintf("grant_type=%s and %s", g, d.responseSays()), fix)
 		return
 	}
+	// Some providers answer invalid_request where RFC 6749 §5.2 wants unauthorized_client
+	// (node-oidc-provider 9: "requested grant type is not allowed for this client").
+	if desc := strings.ToLower(d.errDesc); d.errCode != "" && strings.Contains(desc, "grant") && strings.Contains(desc, "not allowed") {
+		d.check(GrantTypeNotAllowed)
+		d.add(GrantTypeNotAllowed, Likely, fmt.Sprintf("grant_type=%s and %s, saying %q", g, d.responseSays(), clipText(d.errDesc)), fix)
+		return
+	}
 	d.skip(GrantTypeNotAllowed, "the client's registered grant types need --config (only the answer is judged)")
 }
 
@@ -600,3 +609,11 @@ func (d *diagnosis) noneEvidence() string {
 
 const noneFix = "Nothing in the exchange explains a failure. If the provider still refused, run with --config " +
 	"and --probe to reproduce it with a fresh code, and read the provider's own logs for the request."
+
+// clipText bounds text from the provider quoted in evidence.
+func clipText(s string) string {
+	if r := []rune(s); len(r) > 120 {
+		return string(r[:120]) + "…"
+	}
+	return s
+}
