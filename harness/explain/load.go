@@ -3,7 +3,7 @@ package explain
 import (
 	"bytes"
 	"errors"
-		"io"
+	"io"
 	"net/http"
 
 	"github.com/grantcheck/grantcheck/harness/explain/curl"
