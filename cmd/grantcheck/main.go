@@ -38,6 +38,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = referenceCmd(rest, stdout, stderr)
 	case "faults":
 		err = faultsCmd(rest, stdout)
+	case "explain":
+		code, err = explainCmd(rest, os.Stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "grantcheck", version())
 	case "help", "-h", "--help":
@@ -66,6 +68,9 @@ Usage:
   grantcheck reference [--port N] [--fault NAME] [--code-ttl D]
                                            serve the reference provider and print a config for it
   grantcheck faults                        list the reference provider's faults and what each breaks
+  grantcheck explain --har FILE | --authorize-url URL --token-request FILE|- [--response FILE]
+                     [--config FILE [--probe]] [--format text|json]
+                                           say why one token request failed (offline unless --probe)
   grantcheck version
 
 Run "grantcheck run -h" for the run flags. Exit status: 0 conformant, 1 a FAIL or ERROR, 2 usage or setup error.

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grantcheck/grantcheck/fixtures/reference"
+)
+
+const explainCases = "../../harness/explain/testdata/cases"
+
+func explainMain(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(append([]string{"explain"}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// --format json prints exactly the documented object; exit 1 names a cause, 0 none.
+func TestExplainJSONContract(t *testing.T) {
+	for _, c := range []struct {
+		dir   string
+		exit  int
+		first string
+	}{{"redirect-uri-mismatch", 1, "redirect-uri-mismatch"}, {"control-basic", 0, "none"}} {
+		code, out, stderr := explainMain(t, "--har", filepath.Join(explainCases, c.dir, "flow.har"), "--format", "json")
+		if code != c.exit {
+			t.Fatalf("%s: exit %d, want %d; %s", c.dir, code, c.exit, stderr)
+		}
+		var doc map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if keys := sortedKeys(doc); !reflect.DeepEqual(keys, []string{"causes", "checked", "not_checked"}) {
+			t.Errorf("%s: top-level keys %v", c.dir, keys)
+		}
+		var causes []map[string]string
+		if err := json.Unmarshal(doc["causes"], &causes); err != nil {
+			t.Fatal(err)
+		}
+		if len(causes) == 0 || causes[0]["id"] != c.first {
+			t.Fatalf("%s: causes %v", c.dir, causes)
+		}
+		for _, cause := range causes {
+			if keys := sortedKeys(cause); !reflect.DeepEqual(keys, []string{"confidence", "evidence", "fix", "id"}) {
+				t.Errorf("%s: cause keys %v", c.dir, keys)
+			}
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// The curl path reads standard input with "-".
+func TestExplainCurlFromStdin(t *testing.T) {
+	dir := filepath.Join(explainCases, "pkce-verifier-mismatch")
+	curl, err := os.ReadFile(filepath.Join(dir, "token.curl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	authz, _ := os.ReadFile(filepath.Join(dir, "authorize.url"))
+	var out, errb bytes.Buffer
+	code := explainCmdFrom(t, bytes.NewReader(curl), &out, &errb, "--authorize-url", strings.TrimSpace(string(authz)), "--token-request", "-")
+	if code != 1 || !strings.Contains(out.String(), "1. pkce-verifier-mismatch (certain)") {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+}
+
+func explainCmdFrom(t *testing.T, stdin *bytes.Reader, out, errb *bytes.Buffer, args ...string) int {
+	t.Helper()
+	code, err := explainCmd(args, stdin, out, errb)
+	if err != nil {
+		errb.WriteString(err.Error())
+	}
+	return code
+}
+
+// Unreadable input and bad usage: exit 2 and one line naming the input.
+func TestExplainErrorsAreOneLine(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	garbage := write("garbage.har", "\x00\xff\x13binary")
+	noToken := write("assets.har", `{"log":{"version":"1.2","entries":[{"startedDateTime":"2026-12-01T20:00:00Z","request":{"method":"GET","url":"https://app.example/","headers":[]},"response":{"status":200,"headers":[],"content":{}}}]}}`)
+	quote := write("token.curl", "curl 'https://id.example/token' -d 'code=x")
+	good := write("good.curl", "curl https://id.example/token -d grant_type=authorization_code -d code=abcd")
+	badResp := write("response.http", "\x00garbage")
+	for name, c := range map[string]struct {
+		args []string
+		want string
+	}{
+		"garbage HAR":      {[]string{"--har", garbage}, "not a HAR file"},
+		"no token request": {[]string{"--har", noToken}, "no token request"},
+		"missing file":     {[]string{"--har", filepath.Join(dir, "nope.har")}, "no such file"},
+		"unterminated":     {[]string{"--token-request", quote}, "unterminated quote"},
+		"bad response":     {[]string{"--token-request", good, "--response", badResp}, "--response " + badResp + ": response: neither"},
+		"both inputs":      {[]string{"--har", garbage, "--token-request", quote}, "either --har"},
+		"probe alone":      {[]string{"--har", garbage, "--probe"}, "--probe needs --config"},
+		"bad format":       {[]string{"--har", garbage, "--format", "xml"}, "want text or json"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			code, out, stderr := explainMain(t, c.args...)
+			msg := strings.TrimSuffix(stderr, "\n")
+			if code != exitUsage || out != "" || !strings.Contains(msg, c.want) || strings.Contains(msg, "\n") {
+				t.Errorf("exit %d, stdout %q, stderr %q: want exit 2 and one line containing %q", code, out, stderr, c.want)
+			}
+		})
+	}
+}
+
+// --probe confirms a cause against a live provider, and weakens it when the provider accepts the
+// change (the reference provider with the redirect-uri-optional fault).
+func TestExplainProbe(t *testing.T) {
+	slog.SetDefault(slog.New(slog.DiscardHandler))
+	dir := filepath.Join(explainCases, "redirect-uri-missing")
+	authz, err := os.ReadFile(filepath.Join(dir, "authorize.url"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ fault, confidence, says string }{
+		{"", "certain", "probe: confirmed"},
+		{"redirect-uri-optional", "possible", "was accepted (HTTP 200)"},
+	} {
+		t.Run("fault="+c.fault, func(t *testing.T) {
+			srv, err := reference.Start(reference.Options{CodeTTL: 5 * time.Second, Fault: c.fault})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			cfg := filepath.Join(t.TempDir(), "provider.yaml")
+			if err := os.WriteFile(cfg, srv.ConfigYAML(), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			code, out, stderr := explainMain(t, "--authorize-url", strings.TrimSpace(string(authz)),
+				"--token-request", filepath.Join(dir, "token.curl"), "--config", cfg, "--probe", "--format", "json")
+			if code != 1 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			var rep struct {
+				Causes []struct{ ID, Confidence, Evidence string }
+			}
+			if err := json.Unmarshal([]byte(out), &rep); err != nil {
+				t.Fatal(err)
+			}
+			var found bool
+			for _, cause := range rep.Causes {
+				if cause.ID == "redirect-uri-missing" {
+					found = true
+					if cause.Confidence != c.confidence || !strings.Contains(cause.Evidence, c.says) {
+						t.Errorf("after the probe: %s %q", cause.Confidence, cause.Evidence)
+					}
+				}
+			}
+			if !found {
+				t.Fatalf("no redirect-uri-missing in %s", out)
+			}
+		})
+	}
+}

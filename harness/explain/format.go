@@ -1,0 +1,39 @@
+package explain
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// WriteJSON writes the report as one JSON object (the --format json contract).
+func WriteJSON(w io.Writer, r Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}
+
+// WriteText writes the report for a person: causes most likely first, then the coverage.
+func WriteText(w io.Writer, r Report) error {
+	var b strings.Builder
+	if len(r.Causes) == 1 && r.Causes[0].ID == None {
+		fmt.Fprintf(&b, "No cause found (%s).\n", r.Causes[0].Confidence)
+	} else {
+		fmt.Fprintf(&b, "%d cause(s), most likely first:\n", len(r.Causes))
+	}
+	for i, c := range r.Causes {
+		fmt.Fprintf(&b, "\n%d. %s (%s)\n   evidence: %s\n   fix: %s\n", i+1, c.ID, c.Confidence, c.Evidence, c.Fix)
+	}
+	if len(r.Checked) > 0 {
+		fmt.Fprintf(&b, "\nchecked: %s\n", strings.Join(r.Checked, ", "))
+	}
+	if len(r.NotChecked) > 0 {
+		b.WriteString("not checked:\n")
+		for _, n := range r.NotChecked {
+			fmt.Fprintf(&b, "  - %s\n", n)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -1,0 +1,106 @@
+package har
+
+import (
+	"bytes"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+)
+
+const minimal = `{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[
+ {"startedDateTime":"2026-12-01T20:00:00.123Z","time":12.5,
+  "request":{"method":"POST","url":"https://id.example/token","headers":[{"name":"content-type","value":"application/x-www-form-urlencoded"},{"name":":authority","value":"id.example"}],
+   "postData":{"mimeType":"application/x-www-form-urlencoded","params":[{"name":"grant_type","value":"authorization_code"},{"name":"code","value":"abc"}]}},
+  "response":{"status":400,"headers":[{"name":"Date","value":"Tue, 01 Dec 2026 20:00:00 GMT"}],"content":{"text":"eyJlcnJvciI6ImludmFsaWRfZ3JhbnQifQ==","encoding":"base64"}}}]}}`
+
+func TestReadMinimal(t *testing.T) {
+	log, err := Read(strings.NewReader(minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log.Entries) != 1 {
+		t.Fatalf("%d entries", len(log.Entries))
+	}
+	e := log.Entries[0]
+	if e.Body != "grant_type=authorization_code&code=abc" || string(e.RespBody) != `{"error":"invalid_grant"}` ||
+		e.Status != 400 || e.Header.Get(":authority") != "" || e.Started.Nanosecond() != 123e6 {
+		t.Errorf("entry read wrong: %+v", e)
+	}
+}
+
+// Broken input gives one line saying where, never a panic.
+func TestReadHostile(t *testing.T) {
+	garbage := make([]byte, 4096)
+	_, _ = rand.Read(garbage)
+	cases := []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"binary garbage", append([]byte{0xff, 0x00}, garbage...), "not a HAR file"},
+		{"empty", nil, "ends early"},
+		{"JSON array", []byte(`[1,2]`), "not a JSON object"},
+		{"no log", []byte(`{"other":{}}`), `no "log" object`},
+		{"truncated", []byte(minimal[:300]), "ends early"},
+		{"entries not an array", []byte(`{"log":{"entries":{}}}`), "expected"},
+		{"bad time", []byte(`{"log":{"entries":[{"startedDateTime":"yesterday"}]}}`), "entry 0: startedDateTime"},
+		{"wrong type", []byte(`{"log":{"entries":[{"request":{"method":7}}]}}`), "entry 0"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Read(bytes.NewReader(c.in))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q: want one line containing %q", err, c.want)
+			}
+		})
+	}
+}
+
+// bigHAR streams a HAR of n entries, each with a response body of size bytes (a page asset).
+func bigHAR(n, size int) io.Reader {
+	pr, pw := io.Pipe()
+	go func() {
+		body := strings.Repeat("A", size)
+		fmt.Fprint(pw, `{"log":{"version":"1.2","entries":[`)
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				fmt.Fprint(pw, ",")
+			}
+			fmt.Fprintf(pw, `{"startedDateTime":"2026-12-01T20:00:00Z","time":1,"request":{"method":"GET","url":"https://app.example/asset/%d.js","headers":[]},"response":{"status":200,"headers":[],"content":{"text":%q}}}`, i, body)
+		}
+		fmt.Fprint(pw, `]}}`)
+		pw.Close()
+	}()
+	return pr
+}
+
+// A 50 MB recording is read entry by entry: its asset bodies are dropped, not kept.
+func TestRead50MB(t *testing.T) {
+	log, err := Read(bigHAR(50, 1<<20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log.Entries) != 50 {
+		t.Fatalf("%d entries", len(log.Entries))
+	}
+	for _, e := range log.Entries {
+		if len(e.RespBody) != 0 || !e.Dropped {
+			t.Fatalf("a 1 MiB body was kept (%d bytes)", len(e.RespBody))
+		}
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	f.Add([]byte(minimal))
+	f.Add([]byte(`{"log":{"entries":[{}]}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if _, err := Read(bytes.NewReader(b)); err != nil && strings.Contains(err.Error(), "\n") {
+			t.Errorf("multi-line error %q", err)
+		}
+	})
+}

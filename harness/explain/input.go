@@ -1,0 +1,173 @@
+package explain
+
+import (
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/grantcheck/grantcheck/harness/explain/har"
+)
+
+// ErrNoTokenRequest: the input holds no token request to explain.
+var ErrNoTokenRequest = errors.New("no token request (a POST whose form body carries grant_type)")
+
+// FromHAR picks the exchange to explain from a recording: the last token request the provider
+// refused (else the last one), the redirect that delivered its code, and the authorization request
+// of that flow. Whatever is absent stays nil and is reported as not checked.
+func FromHAR(log *har.Log) (Input, error) {
+	var tokens []int
+	for i, e := range log.Entries {
+		if isTokenRequest(e.Method, e.Header, e.Body) {
+			tokens = append(tokens, i)
+		}
+	}
+	if len(tokens) == 0 {
+		return Input{}, fmt.Errorf("%w among the %d entries", ErrNoTokenRequest, len(log.Entries))
+	}
+	target := tokens[len(tokens)-1]
+	for _, i := range tokens {
+		if log.Entries[i].Status >= 400 {
+			target = i
+		}
+	}
+	in := Input{Recording: true}
+	for _, i := range tokens {
+		if i < target {
+			in.Earlier = append(in.Earlier, tokenOf(log.Entries[i]))
+		}
+	}
+	in.Token = tokenOf(log.Entries[target])
+	code := in.Token.Form.Get("code")
+	state := ""
+	redirectAt := target
+	if code != "" {
+		for i := target - 1; i >= 0; i-- {
+			e := log.Entries[i]
+			if u := carriesCode(e, code); u != nil {
+				at := e.Started
+				if e.Status >= 300 && e.Status < 400 { // the code arrived with this response
+					at = at.Add(e.Duration)
+				}
+				in.Redirect = &Step{URL: u, At: at, Date: dateOf(e.RespHdr)}
+				state = params(u).Get("state")
+				redirectAt = i
+				break
+			}
+		}
+	}
+	var fallback *Step
+	for i := redirectAt - 1; i >= 0; i-- {
+		e := log.Entries[i]
+		u, err := url.Parse(e.URL)
+		if err != nil || !isAuthorizationRequest(u.Query()) {
+			continue
+		}
+		s := &Step{URL: u, At: e.Started, Date: dateOf(e.RespHdr)}
+		if state == "" || u.Query().Get("state") == state {
+			in.Authorize = s
+			break
+		}
+		if fallback == nil {
+			fallback = s
+		}
+	}
+	if in.Authorize == nil && state != "" {
+		in.Authorize = fallback // a flow whose state the app changed: still the nearest authorization request
+	}
+	return in, nil
+}
+
+// FromRequest builds the input of --authorize-url and --token-request (and --response).
+func FromRequest(authorizeURL string, method, rawURL string, h http.Header, body string, resp *Response) (Input, error) {
+	var in Input
+	if authorizeURL != "" {
+		u, err := url.Parse(strings.TrimSpace(authorizeURL))
+		if err != nil || u.Host == "" {
+			return in, errors.New("--authorize-url: not an absolute URL")
+		}
+		if !isAuthorizationRequest(u.Query()) {
+			return in, errors.New("--authorize-url: no response_type and client_id in its query; paste the whole authorization URL")
+		}
+		in.Authorize = &Step{URL: u}
+	}
+	if !isTokenRequest(method, h, body) {
+		return in, fmt.Errorf("%w; got %s with %d bytes of body", ErrNoTokenRequest, method, len(body))
+	}
+	form, _ := url.ParseQuery(body)
+	in.Token = Token{Method: method, URL: rawURL, Header: h, Form: form, Response: resp}
+	return in, nil
+}
+
+// NewResponse fills Date from the headers.
+func NewResponse(status int, h http.Header, body []byte) *Response {
+	if h == nil {
+		h = http.Header{}
+	}
+	return &Response{Status: status, Header: h, Body: body, Date: dateOf(h)}
+}
+
+func isTokenRequest(method string, h http.Header, body string) bool {
+	if !strings.EqualFold(method, http.MethodPost) {
+		return false
+	}
+	if ct := h.Get("Content-Type"); ct != "" {
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/x-www-form-urlencoded" {
+			return false
+		}
+	}
+	form, err := url.ParseQuery(body)
+	return err == nil && form.Get("grant_type") != ""
+}
+
+func isAuthorizationRequest(q url.Values) bool {
+	return strings.Contains(q.Get("response_type"), "code") && q.Get("client_id") != ""
+}
+
+func tokenOf(e har.Entry) Token {
+	form, _ := url.ParseQuery(e.Body)
+	t := Token{At: e.Started, Method: e.Method, URL: e.URL, Header: e.Header, Form: form}
+	if e.Status != 0 {
+		t.Response = NewResponse(e.Status, e.RespHdr, e.RespBody)
+	}
+	return t
+}
+
+// carriesCode returns the URL bearing code=…: the response's Location, or the request itself.
+func carriesCode(e har.Entry, code string) *url.URL {
+	for _, raw := range []string{e.RespHdr.Get("Location"), e.URL} {
+		if raw == "" {
+			continue
+		}
+		u, err := url.Parse(raw)
+		if err == nil && params(u).Get("code") == code {
+			return u
+		}
+	}
+	return nil
+}
+
+// params are the query's, or the fragment's for response_mode=fragment.
+func params(u *url.URL) url.Values {
+	q := u.Query()
+	if q.Get("code") == "" && u.Fragment != "" {
+		if f, err := url.ParseQuery(u.Fragment); err == nil {
+			return f
+		}
+	}
+	return q
+}
+
+func dateOf(h http.Header) time.Time {
+	if h == nil {
+		return time.Time{}
+	}
+	t, err := http.ParseTime(h.Get("Date"))
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
