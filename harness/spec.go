@@ -122,8 +122,13 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 	}()
 	var stop signal
 	failure := gomega.InterceptGomegaFailure(func() { stop = catchSignal(func() { body(r) }) })
-	if s, ok := stop.(skipSignal); ok {
+	switch s := stop.(type) {
+	case skipSignal:
 		skip(e, string(s))
+	case notApplicableSignal:
+		ginkgo.AddReportEntry(verdict.EntryVerdict, verdict.Verdict{ID: e.ID, Result: verdict.Skip,
+			Reason: "does not apply: " + string(s), NotApplicable: true}, ginkgo.ReportEntryVisibilityNever)
+		ginkgo.Skip("does not apply: " + string(s))
 	}
 	v := classify(e, failure, r.warnings())
 	r.attachEvidence(&v)
@@ -148,10 +153,19 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 // Skip ends the scenario as SKIP with a reason the reports show.
 func (r *Run) Skip(reason string) { panic(skipSignal(reason)) }
 
-// signal is how Skip and Abort leave a scenario body early.
+// NotApplicable ends the scenario as SKIP because it does not apply here (the configuration allows
+// what it tests, the provider offers no such feature, it stops the attack before this point): unlike
+// Skip, the run is not left incomplete by it.
+func (r *Run) NotApplicable(reason string) { panic(notApplicableSignal(reason)) }
+
+// signal is how Skip, NotApplicable and Abort leave a scenario body early.
 type signal interface{ isSignal() }
 
 type skipSignal string
+
+type notApplicableSignal string
+
+func (notApplicableSignal) isSignal() {}
 
 type abortSignal string
 

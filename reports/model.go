@@ -211,7 +211,7 @@ func (r *Run) tally() {
 		case verdict.Error:
 			mustUntested = true
 		case verdict.Skip:
-			mustUntested = mustUntested || res.Level == catalog.MUST
+			mustUntested = mustUntested || (res.Level == catalog.MUST && !res.Verdict.NotApplicable)
 		default:
 			tested = true
 		}

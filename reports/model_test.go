@@ -156,6 +156,8 @@ func TestTotalsAndOutcome(t *testing.T) {
 		{"a WARN under --strict", types.SpecReports{pass("code-reuse"), with("code-reuse-revokes", verdict.Warn)}, true, NotConformant},
 		{"a SHOULD skipped", types.SpecReports{pass("code-reuse"), with("code-reuse-revokes", verdict.Skip)}, false, Conformant},
 		{"a MUST skipped", types.SpecReports{pass("code-reuse-revokes"), with("code-reuse", verdict.Skip)}, false, Incomplete},
+		{"a MUST that does not apply", types.SpecReports{pass("code-reuse-revokes"), spec("pkce-downgrade", types.SpecStatePassed,
+			&verdict.Verdict{ID: "pkce-downgrade", Result: verdict.Skip, Reason: "does not apply: r", NotApplicable: true}, "")}, false, Conformant},
 		{"a scenario errored", types.SpecReports{pass("code-reuse"), with("code-reuse-revokes", verdict.Error)}, false, Incomplete},
 		{"only skips: nothing tested", types.SpecReports{with("code-reuse-revokes", verdict.Skip)}, false, Incomplete},
 		{"a FAIL outranks an ERROR", types.SpecReports{with("code-reuse", verdict.Fail), with("code-unknown", verdict.Error)}, false, NotConformant},

@@ -18,7 +18,7 @@ var _ = Describe("authorization endpoint", func() {
 		client := r.Client(config.Primary)
 		wrong := mutate(client.RedirectURIs[0], client.RedirectURIs)
 		if wrong == "" || slices.Contains(client.RedirectURIs, wrong) {
-			r.Skip("the variant does not apply to the primary client's redirect URIs")
+			r.NotApplicable("the variant changes nothing in the primary client's redirect URIs")
 		}
 		o := r.Outcome(config.Primary, harness.WithRedirectURI(wrong))
 		r.ExpectAuthzRefused(o, config.Primary, wrong)
@@ -37,7 +37,7 @@ var _ = Describe("authorization endpoint", func() {
 	harness.It(catalog.AuthzGrantNotAllowed, func(r *harness.Run) {
 		client := r.Client(config.Restricted)
 		if client.Allows("authorization_code") {
-			r.Skip("clients.restricted.grant_types includes authorization_code")
+			r.NotApplicable("clients.restricted.grant_types includes authorization_code")
 		}
 		if len(client.RedirectURIs) == 0 {
 			r.Skip("needs clients.restricted.redirect_uris: a URI registered for the restricted client, so a refusal is about the grant, not the redirect URI")
@@ -47,7 +47,7 @@ var _ = Describe("authorization endpoint", func() {
 
 	harness.It(catalog.AuthzPKCERequired, func(r *harness.Run) {
 		if r.Client(config.Public).PKCE != "required" {
-			r.Skip("set clients.public.pkce: required when the provider requires PKCE of the public client; the scenario asserts what the config states")
+			r.NotApplicable("set clients.public.pkce: required when the provider requires PKCE of the public client; the scenario asserts what the config states")
 		}
 		r.ExpectAuthzRefused(r.Outcome(config.Public, harness.WithoutPKCE()), config.Public, "")
 	})
@@ -56,9 +56,9 @@ var _ = Describe("authorization endpoint", func() {
 		methods := r.P.Discovery.CodeChallengeMethodsSupported
 		switch {
 		case len(methods) == 0:
-			r.Skip("discovery has no code_challenge_methods_supported, so nothing says plain is unsupported")
+			r.NotApplicable("discovery has no code_challenge_methods_supported, so nothing says plain is unsupported")
 		case slices.Contains(methods, string(pkce.Plain)):
-			r.Skip("discovery lists plain in code_challenge_methods_supported")
+			r.NotApplicable("discovery lists plain in code_challenge_methods_supported")
 		}
 		o := r.Outcome(config.Primary, harness.WithVerifier(pkce.New(pkce.Plain)))
 		r.ExpectAuthzRefused(o, config.Primary, "")
@@ -66,7 +66,7 @@ var _ = Describe("authorization endpoint", func() {
 
 	harness.It(catalog.AuthzIssParameter, func(r *harness.Run) {
 		if !r.P.Discovery.AuthorizationResponseIssParameterSupported {
-			r.Skip("discovery does not set authorization_response_iss_parameter_supported (RFC 9207 §3)")
+			r.NotApplicable("discovery does not set authorization_response_iss_parameter_supported (RFC 9207 §3)")
 		}
 		Expect(r.Code(config.Primary)).To(oauth.CarryIssuer(r.P.Discovery.Issuer))
 	})

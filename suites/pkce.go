@@ -28,7 +28,7 @@ var _ = Describe("PKCE", func() {
 		code, err := r.TryCode(config.Primary, harness.WithoutPKCE())
 		var refused *authorize.RefusalError
 		if errors.As(err, &refused) {
-			r.Skip("the provider refuses authorization requests without code_challenge (" + refused.Refusal.Error +
+			r.NotApplicable("the provider refuses authorization requests without code_challenge (" + refused.Refusal.Error +
 				"), so no code exists to downgrade: the attack is stopped at the authorization endpoint")
 		}
 		if err != nil {

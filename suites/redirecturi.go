@@ -37,7 +37,7 @@ var _ = Describe("redirect_uri", func() {
 		client := r.Client(config.Primary)
 		wrong := mutate(client.RedirectURIs[0], client.RedirectURIs)
 		if wrong == "" {
-			r.Skip("the variant does not apply to the primary client's redirect URIs")
+			r.NotApplicable("the variant changes nothing in the primary client's redirect URIs")
 		}
 		code := r.Code(config.Primary)
 		r.ExpectRejected(r.Send(r.Redeem(code, config.Primary, "redemption with a different redirect_uri").Set("redirect_uri", wrong)))

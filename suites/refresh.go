@@ -21,6 +21,9 @@ import (
 func issuedRefresh(r *harness.Run, role config.Role) (*token.Response, string) {
 	first := r.Tokens(r.Code(role), role)
 	rt := first.String("refresh_token")
+	if rt == "" && !r.Client(role).Allows("refresh_token") {
+		r.NotApplicable(fmt.Sprintf("the %s client is not configured for refresh tokens (clients.%s.grant_types has no refresh_token) and got none", role, role))
+	}
 	if rt == "" {
 		r.Skip(fmt.Sprintf("the provider issued no refresh token to the %s client (provider.scope is %q; many providers need offline_access, and clients.%s.grant_types refresh_token)",
 			role, r.P.Config.Provider.Scope, role))

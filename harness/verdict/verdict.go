@@ -44,6 +44,11 @@ type Verdict struct {
 	Category Category `json:"category,omitempty"`
 	// Reason says why, for anything but PASS; redacted.
 	Reason string `json:"reason,omitempty"`
+	// NotApplicable marks a SKIP whose scenario does not apply to this provider or configuration
+	// (the client may use the grant; the provider stops the attack earlier; an optional feature it
+	// does not offer), as opposed to one the run could not test: only the latter leaves a run
+	// incomplete.
+	NotApplicable bool `json:"not_applicable,omitempty"`
 	// Warnings are SHOULD-level findings that did not change a PASS (e.g. CR/LF in error_description).
 	Warnings []string `json:"warnings,omitempty"`
 	// Signature and Request are the failing check's observation and the request behind it, when
