@@ -50,6 +50,9 @@ type Browser struct {
 	ctx     context.Context // the browser's root chromedp context
 	cancel  func()
 	slots   chan struct{}
+	// ready holds browser contexts opened ahead (opening one costs ~200 ms): each is used by
+	// one flow only, so isolation holds, and the next is opened while that flow runs.
+	ready   chan prepared
 	dataDir string
 	path    string
 }
@@ -83,7 +86,7 @@ func Start(cfg config.Browser) (*Browser, error) {
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	b := &Browser{ctx: ctx, slots: make(chan struct{}, Flows), dataDir: dir, path: path}
+	b := &Browser{ctx: ctx, slots: make(chan struct{}, Flows), ready: make(chan prepared, Flows), dataDir: dir, path: path}
 	b.cancel = sync.OnceFunc(func() {
 		cancelCtx()
 		cancelAlloc()
@@ -94,13 +97,43 @@ func Start(cfg config.Browser) (*Browser, error) {
 		b.cancel()
 		return nil, fmt.Errorf("start %s: %w", path, err)
 	}
+	go b.prepare()
 	return b, nil
+}
+
+// prepared is a tab in a fresh browser context, not used yet.
+type prepared struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// prepare opens one browser context ahead, unless enough wait already.
+func (b *Browser) prepare() {
+	tab, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	if err := chromedp.Do(tab); err != nil {
+		cancel()
+		return
+	}
+	select {
+	case b.ready <- prepared{tab, cancel}:
+	default:
+		cancel()
+	}
 }
 
 // Close stops the browser and removes its profile.
 func (b *Browser) Close() {
-	if b != nil {
-		b.cancel()
+	if b == nil {
+		return
+	}
+	for {
+		select {
+		case p := <-b.ready:
+			p.cancel()
+		default:
+			b.cancel()
+			return
+		}
 	}
 }
 
@@ -110,6 +143,12 @@ func (b *Browser) tab(ctx context.Context) (tab context.Context, release func(),
 	case b.slots <- struct{}{}:
 	case <-ctx.Done():
 		return nil, nil, context.Cause(ctx)
+	}
+	go b.prepare() // for the next flow
+	select {
+	case p := <-b.ready:
+		return p.ctx, func() { p.cancel(); <-b.slots }, nil
+	default:
 	}
 	tab, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
 	release = func() {

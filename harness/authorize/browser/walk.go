@@ -26,7 +26,7 @@ import (
 )
 
 // poll is how often the walker looks at the page: a JavaScript login renders when it likes.
-const poll = 50 * time.Millisecond
+const poll = 15 * time.Millisecond
 
 // Walker walks one flow's pages in a fresh browser context.
 type Walker struct {
@@ -70,11 +70,13 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 	if err != nil {
 		return authorize.Landing{}, err
 	}
+	opened := time.Now()
 	tab, release, err := w.B.tab(ctx)
 	if err != nil {
 		return authorize.Landing{}, fmt.Errorf("login: %w", err)
 	}
 	defer release()
+	w.Log.Note("browser: a fresh browser context opened in %s", time.Since(opened).Round(time.Millisecond))
 	// Actions run in the tab, bounded by the flow's own deadline and cancellation.
 	actx, cancel := context.WithCancelCause(tab)
 	defer cancel(nil)
