@@ -47,9 +47,9 @@ func Find(executable string) (string, error) {
 // Browser is one Chromium process shared by every flow of a run; each flow gets its own browser
 // context (no cookies or storage shared) and a slot among Flows.
 type Browser struct {
-	ctx     context.Context // the browser's root chromedp context
-	cancel  func()
-	slots   chan struct{}
+	ctx    context.Context // the browser's root chromedp context
+	cancel func()
+	slots  chan struct{}
 	// ready holds browser contexts opened ahead (opening one costs ~200 ms): each is used by
 	// one flow only, so isolation holds, and the next is opened while that flow runs.
 	ready   chan prepared

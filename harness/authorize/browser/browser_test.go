@@ -153,7 +153,7 @@ func TestNoStepMatchesDescribesThePageAndSavesAScreenshot(t *testing.T) {
 	w := &Walker{B: b, Artifacts: dir, Log: transcript.NewLog(transcript.NewRedactor(password)), Login: config.Login{
 		Steps: []config.Step{{URL: "/signin", Fill: map[string]string{"#email": "{{username}}"}, Click: "#next"},
 			{URL: ".", Fill: map[string]string{"#email": "x", "#gone": "y"}}}}}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Second)
 	defer cancel()
 	land, err := w.Walk(ctx, authorize.Route{AuthURL: op.URL + "/login?x=1", RedirectURI: "https://app.example/cb",
 		Stop: func(u *url.URL) bool { return u.Host == "app.example" }})
