@@ -218,19 +218,24 @@ func (w *Walker) intercept(ctx context.Context, paused iter.Seq2[fetch.EventRequ
 			_, _ = chromedp.Call(ctx, fetch.ContinueResponse, fetch.ContinueResponseParams{RequestID: ev.RequestID})
 			continue
 		}
+		nav.mu.Lock()
+		ended := nav.stopped != nil
+		nav.mu.Unlock()
+		if ended {
+			// The flow ended: nothing more is loaded, and Route.Stop (which remembers its last
+			// answer) is not asked again.
+			_, _ = chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonAborted})
+			continue
+		}
 		target, perr := url.Parse(raw)
-		if perr == nil && r.Stop(target) {
+		if perr == nil && main && r.Stop(target) {
 			// Learn the code before the URL is written anywhere.
 			red.Redact(raw)
 			w.Log.Append(transcript.Record{Step: "browser: navigation stopped, not loaded", Method: ev.Request.Method,
 				URL: red.Redact(raw), Status: "(failed by the harness: the flow ends here)"})
-			if main {
-				nav.mu.Lock()
-				if nav.stopped == nil {
-					nav.stopped = target
-				}
-				nav.mu.Unlock()
-			}
+			nav.mu.Lock()
+			nav.stopped = target
+			nav.mu.Unlock()
 			_, _ = chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonAborted})
 			continue
 		}
