@@ -147,7 +147,7 @@ func (b *Browser) tab(ctx context.Context) (tab context.Context, release func(),
 	go b.prepare() // for the next flow
 	select {
 	case p := <-b.ready:
-		return p.ctx, func() { p.cancel(); <-b.slots }, nil
+		return p.ctx, func() { go func() { p.cancel(); <-b.slots }() }, nil // closing a tab takes time the flow need not wait for
 	default:
 	}
 	tab, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())

@@ -77,7 +77,10 @@ setTimeout(login, 150);
 func TestWalkJavaScriptLogin(t *testing.T) {
 	b := startBrowser(t)
 	var hits atomic.Int32
-	client := listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	client := listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		t.Logf("redirect URI hit: %s %s %v", r.Method, r.URL, r.Header)
+	}))
 	redirect := client.URL + "/cb"
 	var gotUser, gotPass atomic.Value
 	op := listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -121,7 +124,7 @@ func TestWalkJavaScriptLogin(t *testing.T) {
 		t.Errorf("code: got %q, want c0de-from-op", got)
 	}
 	if n := hits.Load(); n != 0 {
-		t.Errorf("the redirect URI was loaded %d times; the browser must stop before it", n)
+		t.Errorf("the redirect URI was loaded %d times; the browser must stop before it\n%s", n, log)
 	}
 	if gotUser.Load() != "alice" || gotPass.Load() != password {
 		t.Errorf("the page received username %v and a password that differs: %v", gotUser.Load(), gotPass.Load() != password)

@@ -127,10 +127,14 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 			case used != nil && used.step == i && used.url == st.URL && used.count == count:
 				// Applied already and the page has not changed yet: wait for it to react.
 			default:
+				if _, ended := nav.landing(); ended {
+					continue // the page was left meanwhile: the landing is reported next round
+				}
+				t0 := time.Now()
 				if err := w.apply(actx, i, w.Login.Steps[i]); err != nil && actx.Err() == nil {
 					return authorize.Landing{}, fmt.Errorf("login: %s: %s", red.Redact(st.URL), red.Redact(err.Error()))
 				}
-				w.Log.Note("browser: login.steps[%d] applied on %s", i, st.URL)
+				w.Log.Note("browser: login.steps[%d] applied on %s (%s, %s into the walk)", i, st.URL, time.Since(t0).Round(time.Millisecond), time.Since(opened).Round(time.Millisecond))
 				used = &use{step: i, url: st.URL, count: count}
 			}
 		}
@@ -191,6 +195,15 @@ func (w *Walker) intercept(ctx context.Context, paused iter.Seq2[fetch.EventRequ
 		}
 		raw := ev.Request.URL + ev.Request.URLFragment
 		main := string(ev.FrameID) == mainFrame
+		nav.mu.Lock()
+		ended := nav.stopped != nil
+		nav.mu.Unlock()
+		if ended {
+			// The flow ended: nothing more is loaded, and Route.Stop (which remembers its last
+			// answer) is not asked again.
+			_, _ = chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonAborted})
+			continue
+		}
 		if ev.ResponseStatusCode != 0 || ev.ResponseErrorReason != "" { // response stage
 			nav.mu.Lock()
 			p, ok := nav.pending[ev.RequestID]
@@ -215,28 +228,22 @@ func (w *Walker) intercept(ctx context.Context, paused iter.Seq2[fetch.EventRequ
 				}
 			}
 			w.Log.Append(rec)
+			// A redirect to where the flow stops is decided on the redirect itself: failed here, it
+			// is never followed (the next hop is not always paused before it is sent).
+			if loc := location(ev.ResponseHeaders); main && ev.ResponseStatusCode >= 300 && ev.ResponseStatusCode < 400 && loc != "" {
+				if base, err := url.Parse(raw); err == nil {
+					if target, err := base.Parse(loc); err == nil && r.Stop(target) {
+						w.stop(ctx, nav, ev.RequestID, ev.Request.Method, target)
+						continue
+					}
+				}
+			}
 			_, _ = chromedp.Call(ctx, fetch.ContinueResponse, fetch.ContinueResponseParams{RequestID: ev.RequestID})
-			continue
-		}
-		nav.mu.Lock()
-		ended := nav.stopped != nil
-		nav.mu.Unlock()
-		if ended {
-			// The flow ended: nothing more is loaded, and Route.Stop (which remembers its last
-			// answer) is not asked again.
-			_, _ = chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonAborted})
 			continue
 		}
 		target, perr := url.Parse(raw)
 		if perr == nil && main && r.Stop(target) {
-			// Learn the code before the URL is written anywhere.
-			red.Redact(raw)
-			w.Log.Append(transcript.Record{Step: "browser: navigation stopped, not loaded", Method: ev.Request.Method,
-				URL: red.Redact(raw), Status: "(failed by the harness: the flow ends here)"})
-			nav.mu.Lock()
-			nav.stopped = target
-			nav.mu.Unlock()
-			_, _ = chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonAborted})
+			w.stop(ctx, nav, ev.RequestID, ev.Request.Method, target)
 			continue
 		}
 		body := ""
@@ -254,6 +261,33 @@ func (w *Walker) intercept(ctx context.Context, paused iter.Seq2[fetch.EventRequ
 		w.mu.Unlock()
 		_, _ = chromedp.Call(ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
 	}
+}
+
+// stop ends the flow at target: the paused request is failed (before the walk may end, as a tab
+// closed with it still paused lets it through) and the target recorded, its code learned first.
+func (w *Walker) stop(ctx context.Context, nav *navigations, id fetch.RequestID, method string, target *url.URL) {
+	red := w.Log.Redactor
+	raw := target.String()
+	red.Redact(raw)
+	w.Log.Append(transcript.Record{Step: "browser: navigation stopped, not loaded", Method: method,
+		URL: red.Redact(raw), Status: "(failed by the harness: the flow ends here)"})
+	if _, err := chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: id, ErrorReason: network.ErrorReasonAborted}); err != nil {
+		w.Log.Note("browser: failing the navigation to %s: %s", red.Redact(raw), red.Redact(err.Error()))
+	}
+	nav.mu.Lock()
+	if nav.stopped == nil {
+		nav.stopped = target
+	}
+	nav.mu.Unlock()
+}
+
+func location(headers []*fetch.HeaderEntry) string {
+	for _, h := range headers {
+		if strings.EqualFold(h.Name, "Location") {
+			return h.Value
+		}
+	}
+	return ""
 }
 
 // step is a login step with its URL expression compiled and the selectors it needs visible.
