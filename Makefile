@@ -1,18 +1,30 @@
-# grantcheck — the commands a newcomer needs. Only Go is required (Node 20 for conformance-node).
+# grantcheck — the commands a newcomer needs. Only Go is required (Node 20 for conformance-node and
+# the command driver test; Debian's chromium for the browser driver, installed by `make test`).
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 GO ?= go
 REPORTS ?= out/reports
 NODE_FIXTURE := fixtures/providers/node-oidc-provider
 
-.PHONY: run test unit selftest node-verdicts conformance-node list catalogue build vet clean
+.PHONY: run test unit selftest node-verdicts conformance-node list catalogue build vet clean chromium
 
 ## run: the whole suite against the embedded reference provider; reports in $(REPORTS)/
 run:
 	$(GO) run ./cmd/grantcheck run --reports $(REPORTS)
 
 ## test: vet, unit tests, the suite against the reference, the fault self-test, the node verdicts
-test: vet unit selftest node-verdicts
+test: chromium vet unit selftest node-verdicts
+
+## chromium: install Debian's chromium when it is missing (the browser driver's tests need it; as
+## root, as in CI). Without root it says what to run instead of skipping the tests.
+chromium:
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null; then \
+		exit 0; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else \
+		echo "make: the browser driver's tests need chromium: sudo apt-get install -y chromium" >&2; exit 1; \
+	fi
 
 vet:
 	$(GO) vet ./...

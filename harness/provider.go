@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/grantcheck/grantcheck/harness/authorize/browser"
 	"github.com/grantcheck/grantcheck/harness/catalog"
 	"github.com/grantcheck/grantcheck/harness/token"
 
@@ -32,6 +33,10 @@ type Provider struct {
 	// performed: grant types a control just performed, so the provider supports them whatever
 	// its discovery document lists.
 	performed map[string]bool
+	// Artifacts is the folder for files a flow leaves for the reports (screenshots of login pages
+	// no step matched); "" is the system's temporary folder.
+	Artifacts string
+	browser   lazyBrowser
 }
 
 // Connect reads the provider's discovery document; its errors are one line, naming what failed.
@@ -39,6 +44,13 @@ func Connect(ctx context.Context, cfg *config.Config) (*Provider, error) {
 	base, err := httpsession.NewBase(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cfg.Source(), err)
+	}
+	if cfg.Login.Driver == config.DriverBrowser {
+		// A missing browser is a setup error now, not an ERROR in every scenario later.
+		if _, err := browser.Find(cfg.Login.Browser.Executable); err != nil {
+			base.Close()
+			return nil, err
+		}
 	}
 	p := &Provider{Config: cfg, base: base, redactor: transcript.NewRedactor(cfg.Secrets()...)}
 	for _, r := range []config.Role{config.Primary, config.Secondary, config.Public, config.Restricted} {
@@ -59,8 +71,38 @@ func Connect(ctx context.Context, cfg *config.Config) (*Provider, error) {
 // Redactor is the provider-wide redactor that knows the configured secrets.
 func (p *Provider) Redactor() *transcript.Redactor { return p.redactor }
 
-// Close releases connections.
-func (p *Provider) Close() { p.base.Close() }
+// Close releases connections and stops the browser, if one was started.
+func (p *Provider) Close() {
+	p.base.Close()
+	p.browser.close()
+}
+
+// lazyBrowser is the run's one browser, started by the first flow that needs it.
+type lazyBrowser struct {
+	once sync.Once
+	mu   sync.Mutex
+	b    *browser.Browser
+	err  error
+}
+
+func (l *lazyBrowser) get(cfg config.Browser) (*browser.Browser, error) {
+	l.once.Do(func() {
+		b, err := browser.Start(cfg)
+		l.mu.Lock()
+		l.b, l.err = b, err
+		l.mu.Unlock()
+	})
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b, l.err
+}
+
+func (l *lazyBrowser) close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.b.Close()
+	l.b = nil
+}
 
 var (
 	currentMu sync.RWMutex

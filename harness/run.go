@@ -87,6 +87,11 @@ func (r *Run) Flow(role config.Role, opts ...CodeOption) (authorize.Outcome, err
 		NewClient: func() *resty.Client { return r.P.base.New(r.Log, true) },
 		Hosts:     r.P.Discovery.Hosts(),
 	}
+	walker, err := r.P.walker(r.Log)
+	if err != nil {
+		return authorize.Outcome{}, fmt.Errorf("authorization flow for %s: %w", role, err)
+	}
+	d.Walker = walker
 	if req.PKCE != nil {
 		r.Log.Redactor.Learn("code_verifier", req.PKCE.Value)
 	}

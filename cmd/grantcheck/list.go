@@ -82,10 +82,11 @@ func referenceCmd(args []string, stdout, stderr io.Writer) error {
 	port := fs.Int("port", 0, "port on 127.0.0.1 (0: any free port)")
 	fault := fs.String("fault", "", "inject this fault (see grantcheck faults)")
 	codeTTL := fs.Duration("code-ttl", 5*time.Second, "authorization code lifetime")
+	login := fs.String("login", "", "sign-in page: form (default) or js (rendered only by JavaScript, consent on the same URL)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	srv, err := reference.Start(reference.Options{CodeTTL: *codeTTL, Fault: *fault, Port: *port})
+	srv, err := reference.Start(reference.Options{CodeTTL: *codeTTL, Fault: *fault, Port: *port, Login: *login})
 	if err != nil {
 		return err
 	}

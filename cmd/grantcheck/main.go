@@ -65,7 +65,7 @@ Usage:
   grantcheck run [--config FILE] [flags]   run the suite (no --config: against the embedded reference provider)
   grantcheck list [--format text|json|markdown]
                                            print the scenario catalogue (ID, level, spec references)
-  grantcheck reference [--port N] [--fault NAME] [--code-ttl D]
+  grantcheck reference [--port N] [--fault NAME] [--code-ttl D] [--login form|js]
                                            serve the reference provider and print a config for it
   grantcheck faults                        list the reference provider's faults and what each breaks
   grantcheck explain --har FILE | --authorize-url URL --token-request FILE|- [--response FILE]

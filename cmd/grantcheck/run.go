@@ -28,6 +28,7 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	configPath := fs.String("config", os.Getenv(suites.ConfigEnv), "configuration file (default $GRANTCHECK_CONFIG; none: the embedded reference provider)")
 	fault := fs.String("fault", "", "embedded reference provider only: inject this fault (see grantcheck faults)")
 	codeTTL := fs.Duration("code-ttl", 2*time.Second, "embedded reference provider only: authorization code lifetime")
+	login := fs.String("login", "", "embedded reference provider only: its sign-in page, form (default) or js (JavaScript only; the browser driver logs in)")
 	reportDir := fs.String("reports", "grantcheck-reports", "folder for the reports (results.json, junit.xml, report.md, report.html, Ginkgo's JSON and JUnit)")
 	labelFilter := fs.String("label-filter", "", `Ginkgo label filter, e.g. "family:pkce" or "level:MUST && !id:code-expired"`)
 	strict := fs.Bool("strict", false, "SHOULD-level findings FAIL instead of WARN")
@@ -56,8 +57,8 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	var cfg *config.Config
 	var err error
 	if *configPath != "" {
-		if *fault != "" {
-			return exitUsage, errors.New("--fault applies to the embedded reference provider; drop --config to use it")
+		if *fault != "" || *login != "" {
+			return exitUsage, errors.New("--fault and --login apply to the embedded reference provider; drop --config to use it")
 		}
 		if cfg, err = config.Load(*configPath); err != nil {
 			return exitUsage, err
@@ -66,7 +67,7 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		// The library logs every refused request through slog; in this command that is noise
 		// between the suite's own output (its transcripts say the same, redacted).
 		slog.SetDefault(slog.New(slog.DiscardHandler))
-		srv, err := reference.Start(reference.Options{CodeTTL: *codeTTL, Fault: *fault})
+		srv, err := reference.Start(reference.Options{CodeTTL: *codeTTL, Fault: *fault, Login: *login})
 		if err != nil {
 			return exitUsage, err // names the reference provider already
 		}
@@ -79,6 +80,10 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 
+	dir, err := filepath.Abs(*reportDir)
+	if err != nil {
+		return exitUsage, fmt.Errorf("--reports %s: %w", *reportDir, err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.Timeouts.Request.D()+cfg.Timeouts.Login.D())
 	defer cancel()
 	p, err := harness.Connect(ctx, cfg)
@@ -86,6 +91,7 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, err
 	}
 	defer p.Close()
+	p.Artifacts = dir // screenshots of login pages no step matched, beside the reports
 	if err := p.Control(ctx); err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintf(stderr, "grantcheck: %s\n", line)
@@ -93,10 +99,6 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintln(stderr, "grantcheck: the scenarios that need these clients' codes or tokens will be ERROR; fix the login steps or the client configuration first")
 	}
 
-	dir, err := filepath.Abs(*reportDir)
-	if err != nil {
-		return exitUsage, fmt.Errorf("--reports %s: %w", *reportDir, err)
-	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return exitUsage, fmt.Errorf("--reports: %w", err)
 	}

@@ -21,6 +21,8 @@ type Config struct {
 
 	// source is where this configuration came from, for messages.
 	source string
+	// dir is the folder of the file it was loaded from ("" for none).
+	dir string
 }
 
 // Provider identifies the provider under test.
@@ -122,7 +124,8 @@ func (c *Client) Allows(grantType string) bool { return slices.Contains(c.GrantT
 
 // Login drives the provider's login pages to obtain a code.
 type Login struct {
-	// Driver: only "form" is implemented.
+	// Driver is how pages are walked: form (HTTP and HTML forms), browser (headless Chromium) or
+	// command (a program that logs in and prints where the provider redirected).
 	Driver   string `yaml:"driver"`
 	Username string `yaml:"username"`
 	Password string `yaml:"password" secret:"true"`
@@ -130,18 +133,36 @@ type Login struct {
 	Steps []Step `yaml:"steps"`
 	// MaxPages bounds one login; default 12.
 	MaxPages int `yaml:"max_pages"`
+	// Browser configures the browser driver.
+	Browser Browser `yaml:"browser"`
+	// Command is the command driver's program and arguments (no shell), run from the config
+	// file's folder, e.g. ["./login.sh", "--tenant", "test"].
+	Command []string `yaml:"command"`
 }
 
-// Step fills and submits one form.
+// Browser configures the Chromium the browser driver starts (one per run).
+type Browser struct {
+	// Executable is the browser's path; "" finds chromium, chromium-browser or google-chrome.
+	Executable string `yaml:"executable"`
+	// Headless runs without a window; default true.
+	Headless *bool `yaml:"headless"`
+}
+
+// Step fills and submits one form (form driver), or fills fields and clicks (browser driver).
 type Step struct {
 	// URL is a regular expression searched in the page's URL.
 	URL string `yaml:"url"`
-	// Form is a CSS selector for the form.
+	// Form is a CSS selector for the form (form driver).
 	Form string `yaml:"form"`
-	// Fill maps input names to values; {{username}} and {{password}} are replaced.
+	// Fill maps input names (form driver) or CSS selectors (browser driver) to values;
+	// {{username}} and {{password}} are replaced.
 	Fill map[string]string `yaml:"fill"`
-	// Submit names the button to press (its name, value or text); empty submits without a button.
+	// Submit names the button to press (its name, value or text); empty submits without a button
+	// (form driver).
 	Submit string `yaml:"submit"`
+	// Click is a CSS selector for the element to click once the fields are filled (browser driver).
+	// A browser step matches only when its URL matches and every element it names is visible.
+	Click string `yaml:"click"`
 }
 
 // Timeouts is every wait the harness makes, in one place.

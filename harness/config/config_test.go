@@ -303,10 +303,61 @@ clients:
 clients:
   primary: {client_id: app-a, auth_method: none, redirect_uris: [https://app-a.example/cb]}
 login:
-  driver: browser
+  driver: selenium
 `,
 			want:     "t.yaml:6: login.driver: ",
-			contains: []string{`"browser" is not supported`, "form"},
+			contains: []string{`"selenium" is not one of form, browser, command`},
+		},
+		{
+			name: "command driver without a command",
+			yaml: `provider:
+  issuer: https://id.example.com
+clients:
+  primary: {client_id: app-a, auth_method: none, redirect_uris: [https://app-a.example/cb]}
+login:
+  driver: command
+  command: []
+`,
+			want: "t.yaml:7: login.command: required for driver command",
+		},
+		{
+			name: "browser step with a form selector",
+			yaml: `provider:
+  issuer: https://id.example.com
+clients:
+  primary: {client_id: app-a, auth_method: none, redirect_uris: [https://app-a.example/cb]}
+login:
+  driver: browser
+  steps:
+    - {url: /login, form: "form#login", submit: go}
+`,
+			want:     "t.yaml:8: login.steps[0]: ",
+			contains: []string{"CSS selectors in fill and click"},
+		},
+		{
+			name: "browser step that does nothing",
+			yaml: `provider:
+  issuer: https://id.example.com
+clients:
+  primary: {client_id: app-a, auth_method: none, redirect_uris: [https://app-a.example/cb]}
+login:
+  driver: browser
+  steps:
+    - url: /login
+`,
+			want: "t.yaml:8: login.steps[0]: a browser step needs fill",
+		},
+		{
+			name: "form step with click",
+			yaml: `provider:
+  issuer: https://id.example.com
+clients:
+  primary: {client_id: app-a, auth_method: none, redirect_uris: [https://app-a.example/cb]}
+login:
+  steps:
+    - {url: /login, form: "form", click: "#go"}
+`,
+			want: "t.yaml:7: login.steps[0].click: only used by driver browser",
 		},
 		{
 			name: "bad regexp in a login step",

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -23,7 +24,14 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load config: %w", err)
 	}
-	return Parse(path, data, os.LookupEnv)
+	cfg, err := Parse(path, data, os.LookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		cfg.dir = filepath.Dir(abs)
+	}
+	return cfg, nil
 }
 
 // Parse is Load on bytes; lookup resolves ${VAR} (os.LookupEnv in production).
@@ -375,20 +383,8 @@ func (p *parser) validate(c *Config) error {
 	if roles == 0 {
 		return p.fail("clients", "no client roles: configure at least clients.primary")
 	}
-	if c.Login.Driver != "form" {
-		return p.fail("login.driver", "%q is not supported; the implemented driver is form", c.Login.Driver)
-	}
-	for i, s := range c.Login.Steps {
-		f := fmt.Sprintf("login.steps[%d]", i)
-		if s.URL == "" {
-			return p.fail(f+".url", "required: a regular expression matched against the page URL")
-		}
-		if _, err := regexp.Compile(s.URL); err != nil {
-			return p.fail(f+".url", "not a regular expression: %v", err)
-		}
-		if s.Form == "" {
-			return p.fail(f+".form", "required: a CSS selector for the form")
-		}
+	if err := p.validateLogin(c); err != nil {
+		return err
 	}
 	if n := c.Concurrency.Rounds; n < 1 || n > 50 {
 		return p.fail("concurrency.rounds", "%d is not between 1 and 50", n)

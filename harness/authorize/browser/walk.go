@@ -1,0 +1,479 @@
+package browser
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/grantcheck/grantcheck/harness/authorize"
+	"github.com/grantcheck/grantcheck/harness/config"
+	"github.com/grantcheck/grantcheck/harness/transcript"
+)
+
+// poll is how often the walker looks at the page: a JavaScript login renders when it likes.
+const poll = 15 * time.Millisecond
+
+// Walker walks one flow's pages in a fresh browser context.
+type Walker struct {
+	B     *Browser
+	Login config.Login
+	Log   *transcript.Log
+	// Artifacts is the folder for screenshots of pages no step matches ("" for the system's
+	// temporary folder).
+	Artifacts string
+
+	mu   sync.Mutex
+	last time.Time
+}
+
+// LastNavigation is when the latest document request the flow let through was sent: the code in
+// the redirect that followed was issued no earlier.
+func (w *Walker) LastNavigation() time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.last
+}
+
+// navigations is what the Fetch handler saw of one flow's document requests.
+type navigations struct {
+	mu      sync.Mutex
+	stopped *url.URL // the navigation Route.Stop ended the flow at, failed unloaded
+	count   int      // document requests let through (a changed page resets a step's use)
+	status  int      // status of the latest main-frame document
+	pending map[fetch.RequestID]sent
+}
+
+// sent is a document request let through, waiting for its response.
+type sent struct {
+	rec   transcript.Record
+	start time.Time
+}
+
+func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing, error) {
+	red := w.Log.Redactor
+	steps, err := compile(w.Login.Steps)
+	if err != nil {
+		return authorize.Landing{}, err
+	}
+	opened := time.Now()
+	tab, release, err := w.B.tab(ctx)
+	if err != nil {
+		return authorize.Landing{}, fmt.Errorf("login: %w", err)
+	}
+	defer release()
+	w.Log.Note("browser: a fresh browser context opened in %s", time.Since(opened).Round(time.Millisecond))
+	// Actions run in the tab, bounded by the flow's own deadline and cancellation.
+	actx, cancel := context.WithCancelCause(tab)
+	defer cancel(nil)
+	defer context.AfterFunc(ctx, func() { cancel(context.Cause(ctx)) })()
+	mainFrame := chromedp.FromContext(tab).Target.TargetID
+
+	nav := &navigations{pending: map[fetch.RequestID]sent{}}
+	paused := chromedp.Events(actx, fetch.RequestPaused)
+	go w.intercept(actx, paused, r, nav, string(mainFrame))
+	if _, err := chromedp.Call(actx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{
+		{ResourceType: network.ResourceTypeDocument, RequestStage: fetch.RequestStageRequest},
+		{ResourceType: network.ResourceTypeDocument, RequestStage: fetch.RequestStageResponse},
+	}}); err != nil {
+		return authorize.Landing{}, fmt.Errorf("login: intercept navigations: %w", err)
+	}
+	w.mu.Lock()
+	w.last = time.Now()
+	w.mu.Unlock()
+	// Page.navigate answers once the first document commits or fails; a failure here is the
+	// redirect the handler stopped, or an error the loop below reports from the page.
+	_, _ = chromedp.Call(actx, page.Navigate, page.NavigateParams{URL: r.AuthURL})
+
+	giveUp := giveUpAt(ctx)
+	var used *use // the step last applied, and on which page state
+	pageURL := r.AuthURL
+	for {
+		if land, ok := nav.landing(); ok {
+			return land, nil
+		}
+		if ctx.Err() != nil {
+			return authorize.Landing{}, stopped(ctx, red, pageURL)
+		}
+		st, err := probe(actx, steps)
+		if err == nil {
+			pageURL = st.URL
+			nav.mu.Lock()
+			count, status := nav.count, nav.status
+			nav.mu.Unlock()
+			if status >= 400 {
+				return authorize.Landing{PageURL: st.URL, Status: status,
+					Detail: fmt.Sprintf("login: %s answered HTTP %d instead of a login page or a redirect to %s; page text: %s",
+						red.Redact(st.URL), status, r.RedirectURI, red.Redact(st.Text))}, nil
+			}
+			i := st.match(steps)
+			switch {
+			case i < 0:
+				used = nil
+			case used != nil && used.step == i && used.url == st.URL && used.count == count:
+				// Applied already and the page has not changed yet: wait for it to react.
+			default:
+				if _, ended := nav.landing(); ended {
+					continue // the page was left meanwhile: the landing is reported next round
+				}
+				t0 := time.Now()
+				if err := w.apply(actx, i, w.Login.Steps[i]); err != nil && actx.Err() == nil {
+					return authorize.Landing{}, fmt.Errorf("login: %s: %s", red.Redact(st.URL), red.Redact(err.Error()))
+				}
+				w.Log.Note("browser: login.steps[%d] applied on %s (%s, %s into the walk)", i, st.URL, time.Since(t0).Round(time.Millisecond), time.Since(opened).Round(time.Millisecond))
+				used = &use{step: i, url: st.URL, count: count}
+			}
+		}
+		if time.Now().After(giveUp) {
+			why := "no login.steps entry matched page " + pageURL
+			if used != nil {
+				why = fmt.Sprintf("login.steps[%d] was applied on page %s and the page did not change", used.step, pageURL)
+			}
+			return w.noMatch(actx, why, pageURL, nav)
+		}
+		select {
+		case <-time.After(poll):
+		case <-ctx.Done():
+		}
+	}
+}
+
+type use struct {
+	step  int
+	url   string
+	count int
+}
+
+// giveUpAt leaves the end of timeouts.login for describing the page and saving its screenshot.
+func giveUpAt(ctx context.Context) time.Time {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return time.Now().Add(30 * time.Second)
+	}
+	margin := min(2*time.Second, time.Until(deadline)/5)
+	return deadline.Add(-margin)
+}
+
+func stopped(ctx context.Context, red *transcript.Redactor, where string) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("login: gave up at %s (timeouts.login)", red.Redact(where))
+	}
+	return fmt.Errorf("login: interrupted at %s: %w", red.Redact(where), context.Cause(ctx))
+}
+
+func (n *navigations) landing() (authorize.Landing, bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.stopped != nil {
+		return authorize.Landing{Redirect: n.stopped}, true
+	}
+	return authorize.Landing{}, false
+}
+
+// intercept decides every paused document request: a navigation Route.Stop ends the flow at is
+// recorded and failed (nothing is loaded from it); every other one continues. Each goes into the
+// transcript, redacted.
+func (w *Walker) intercept(ctx context.Context, paused iter.Seq2[fetch.EventRequestPaused, error], r authorize.Route, nav *navigations, mainFrame string) {
+	red := w.Log.Redactor
+	for ev, err := range paused {
+		if err != nil {
+			return
+		}
+		raw := ev.Request.URL + ev.Request.URLFragment
+		main := string(ev.FrameID) == mainFrame
+		nav.mu.Lock()
+		ended := nav.stopped != nil
+		nav.mu.Unlock()
+		if ended {
+			// The flow ended: nothing more is loaded, and Route.Stop (which remembers its last
+			// answer) is not asked again.
+			_, _ = chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonAborted})
+			continue
+		}
+		if ev.ResponseStatusCode != 0 || ev.ResponseErrorReason != "" { // response stage
+			nav.mu.Lock()
+			p, ok := nav.pending[ev.RequestID]
+			delete(nav.pending, ev.RequestID)
+			if main {
+				nav.status = int(ev.ResponseStatusCode)
+			}
+			nav.mu.Unlock()
+			rec := p.rec
+			if !ok {
+				rec = transcript.Record{Step: "browser: navigation", Method: ev.Request.Method, URL: red.Redact(raw)}
+			} else {
+				rec.Duration = time.Since(p.start)
+			}
+			rec.Status = fmt.Sprintf("%d %s", ev.ResponseStatusCode, ev.ResponseStatusText)
+			if ev.ResponseErrorReason != "" {
+				rec.Err = string(ev.ResponseErrorReason)
+			}
+			for _, h := range ev.ResponseHeaders {
+				if strings.EqualFold(h.Name, "Location") || strings.EqualFold(h.Name, "Content-Type") {
+					rec.Response += red.Redact(h.Name+": "+h.Value) + "\n"
+				}
+			}
+			w.Log.Append(rec)
+			// A redirect to where the flow stops is decided on the redirect itself: failed here, it
+			// is never followed (the next hop is not always paused before it is sent).
+			if loc := location(ev.ResponseHeaders); main && ev.ResponseStatusCode >= 300 && ev.ResponseStatusCode < 400 && loc != "" {
+				if base, err := url.Parse(raw); err == nil {
+					if target, err := base.Parse(loc); err == nil && r.Stop(target) {
+						w.stop(ctx, nav, ev.RequestID, ev.Request.Method, target)
+						continue
+					}
+				}
+			}
+			_, _ = chromedp.Call(ctx, fetch.ContinueResponse, fetch.ContinueResponseParams{RequestID: ev.RequestID})
+			continue
+		}
+		target, perr := url.Parse(raw)
+		if perr == nil && main && r.Stop(target) {
+			w.stop(ctx, nav, ev.RequestID, ev.Request.Method, target)
+			continue
+		}
+		body := ""
+		if ev.Request.HasPostData {
+			body = "(a form body; not shown)"
+		}
+		now := time.Now()
+		nav.mu.Lock()
+		nav.pending[ev.RequestID] = sent{start: now, rec: transcript.Record{Step: "browser: navigation",
+			Method: ev.Request.Method, URL: red.Redact(raw), Request: body}}
+		nav.count++
+		nav.mu.Unlock()
+		w.mu.Lock()
+		w.last = now
+		w.mu.Unlock()
+		_, _ = chromedp.Call(ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
+	}
+}
+
+// stop ends the flow at target: the paused request is failed (before the walk may end, as a tab
+// closed with it still paused lets it through) and the target recorded, its code learned first.
+func (w *Walker) stop(ctx context.Context, nav *navigations, id fetch.RequestID, method string, target *url.URL) {
+	red := w.Log.Redactor
+	raw := target.String()
+	red.Redact(raw)
+	w.Log.Append(transcript.Record{Step: "browser: navigation stopped, not loaded", Method: method,
+		URL: red.Redact(raw), Status: "(failed by the harness: the flow ends here)"})
+	if _, err := chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: id, ErrorReason: network.ErrorReasonAborted}); err != nil {
+		w.Log.Note("browser: failing the navigation to %s: %s", red.Redact(raw), red.Redact(err.Error()))
+	}
+	nav.mu.Lock()
+	if nav.stopped == nil {
+		nav.stopped = target
+	}
+	nav.mu.Unlock()
+}
+
+func location(headers []*fetch.HeaderEntry) string {
+	for _, h := range headers {
+		if strings.EqualFold(h.Name, "Location") {
+			return h.Value
+		}
+	}
+	return ""
+}
+
+// step is a login step with its URL expression compiled and the selectors it needs visible.
+type step struct {
+	url       *regexp.Regexp
+	selectors []string
+}
+
+func compile(steps []config.Step) ([]step, error) {
+	out := make([]step, len(steps))
+	for i, s := range steps {
+		re, err := regexp.Compile(s.URL)
+		if err != nil {
+			return nil, fmt.Errorf("login.steps[%d].url: %w", i, err)
+		}
+		sels := slices.Sorted(mapKeys(s.Fill))
+		if s.Click != "" {
+			sels = append(sels, s.Click)
+		}
+		out[i] = step{url: re, selectors: sels}
+	}
+	return out, nil
+}
+
+func mapKeys(m map[string]string) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// state is what one look at the page found.
+type state struct {
+	URL     string          `json:"url"`
+	Visible map[string]bool `json:"visible"`
+	Text    string          `json:"text"`
+}
+
+func (s state) match(steps []step) int {
+	for i, st := range steps {
+		if !st.url.MatchString(s.URL) {
+			continue
+		}
+		all := true
+		for _, sel := range st.selectors {
+			all = all && s.Visible[sel]
+		}
+		if all {
+			return i
+		}
+	}
+	return -1
+}
+
+// visibleJS is true for an element a user can see and use: rendered, not hidden, not disabled.
+const visibleJS = `function visible(el) {
+  if (!el || el.disabled) return false;
+  const st = getComputedStyle(el);
+  if (st.visibility === 'hidden' || st.display === 'none' || Number(st.opacity) === 0) return false;
+  const r = el.getBoundingClientRect();
+  return r.width > 0 && r.height > 0;
+}`
+
+func probe(ctx context.Context, steps []step) (state, error) {
+	var sels []string
+	for _, s := range steps {
+		sels = append(sels, s.selectors...)
+	}
+	arg, _ := json.Marshal(sels)
+	expr := `(() => { ` + visibleJS + `
+  const out = {url: location.href, visible: {}, text: (document.body ? document.body.innerText : '').replace(/\s+/g, ' ').slice(0, 160)};
+  for (const s of ` + string(arg) + `) { try { out.visible[s] = visible(document.querySelector(s)); } catch (e) { out.visible[s] = false; } }
+  return out; })()`
+	return chromedp.Run(ctx, chromedp.Evaluate[state](expr))
+}
+
+// apply fills the step's fields (as a framework sees typing: value set, input and change fired)
+// and clicks its element with the mouse.
+func (w *Walker) apply(ctx context.Context, i int, s config.Step) error {
+	for _, sel := range slices.Sorted(mapKeys(s.Fill)) {
+		value := strings.NewReplacer("{{username}}", w.Login.Username, "{{password}}", w.Login.Password).Replace(s.Fill[sel])
+		args, _ := json.Marshal([]string{sel, value})
+		expr := `(([sel, v]) => { const el = document.querySelector(sel); if (!el) return false; el.focus();
+  const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : el instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+  Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, v);
+  el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true}));
+  return true; })(` + string(args) + `)`
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		if err != nil {
+			return fmt.Errorf("login.steps[%d].fill %q: %w", i, sel, err)
+		}
+		if !ok {
+			return fmt.Errorf("login.steps[%d].fill %q: the element went away", i, sel)
+		}
+	}
+	if s.Click == "" {
+		return nil
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(s.Click))); err != nil {
+		return fmt.Errorf("login.steps[%d].click %q: %w", i, s.Click, err)
+	}
+	return nil
+}
+
+// control is one visible input or button, with a selector that matches only it.
+type control struct {
+	Selector string `json:"selector"`
+	Kind     string `json:"kind"`
+	Label    string `json:"label"`
+}
+
+const describeJS = `(() => { ` + visibleJS + `
+  const unique = (el) => {
+    const tag = el.tagName.toLowerCase();
+    const tries = [];
+    if (el.id) tries.push('#' + CSS.escape(el.id));
+    if (el.name) tries.push(tag + '[name="' + el.name + '"]');
+    if (el.type && tag !== 'textarea') tries.push(tag + '[type="' + el.type + '"]');
+    for (const t of tries) { try { if (document.querySelectorAll(t).length === 1) return t; } catch (e) {} }
+    const path = [];
+    for (let n = el; n && n.nodeType === 1 && n !== document.documentElement; n = n.parentElement) {
+      let i = 1; for (let s = n.previousElementSibling; s; s = s.previousElementSibling) if (s.tagName === n.tagName) i++;
+      path.unshift(n.tagName.toLowerCase() + ':nth-of-type(' + i + ')');
+    }
+    return path.join(' > ');
+  };
+  const out = [];
+  for (const el of document.querySelectorAll('input, select, textarea, button, [role=button], a[href]')) {
+    if (!visible(el) || (el.tagName === 'INPUT' && el.type === 'hidden')) continue;
+    const kind = el.tagName === 'INPUT' ? 'input type=' + el.type : el.tagName.toLowerCase();
+    const label = (el.innerText || el.placeholder || el.getAttribute('aria-label') || el.name || '').trim().slice(0, 40);
+    out.push({selector: unique(el), kind, label});
+    if (out.length >= 20) break;
+  }
+  return out; })()`
+
+// noMatch is the end of a walk on a page no step matches for the rest of timeouts.login: the
+// page, what a step could name on it, and a screenshot beside the reports.
+func (w *Walker) noMatch(actx context.Context, why, pageURL string, nav *navigations) (authorize.Landing, error) {
+	red := w.Log.Redactor
+	nav.mu.Lock()
+	status := nav.status
+	nav.mu.Unlock()
+	controls, err := chromedp.Run(actx, chromedp.Evaluate[[]control](describeJS))
+	var seen []string
+	for _, c := range controls {
+		seen = append(seen, fmt.Sprintf("%s %q (selector %s)", c.Kind, c.Label, c.Selector))
+	}
+	what := "no visible inputs or buttons"
+	if err != nil {
+		what = "its controls could not be read: " + err.Error()
+	} else if len(seen) > 0 {
+		what = "visible: " + strings.Join(seen, "; ")
+	}
+	shot := w.screenshot(actx)
+	msg := fmt.Sprintf("login: %s for the rest of timeouts.login (a browser step matches when its url matches and every selector in fill and click is visible); %s; %s",
+		why, what, shot)
+	return authorize.Landing{PageURL: pageURL, Status: status, Detail: red.Redact(msg)}, nil
+}
+
+var shotMu sync.Mutex
+
+func (w *Walker) screenshot(ctx context.Context) string {
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		return "no screenshot: " + err.Error()
+	}
+	dir := w.Artifacts
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "no screenshot: " + err.Error()
+	}
+	shotMu.Lock()
+	defer shotMu.Unlock()
+	f, err := os.CreateTemp(dir, "login-no-step-*.png")
+	if err != nil {
+		return "no screenshot: " + err.Error()
+	}
+	defer f.Close()
+	if _, err := f.Write(png); err != nil {
+		return "no screenshot: " + err.Error()
+	}
+	return "screenshot: " + filepath.Clean(f.Name())
+}
