@@ -6,24 +6,27 @@ GO ?= go
 REPORTS ?= out/reports
 NODE_FIXTURE := fixtures/providers/node-oidc-provider
 
-.PHONY: run test unit selftest node-verdicts conformance-node list catalogue build vet clean chromium
+.PHONY: run test unit selftest node-verdicts conformance-node list catalogue build vet clean deps
 
 ## run: the whole suite against the embedded reference provider; reports in $(REPORTS)/
 run:
 	$(GO) run ./cmd/grantcheck run --reports $(REPORTS)
 
 ## test: vet, unit tests, the suite against the reference, the fault self-test, the node verdicts
-test: chromium vet unit selftest node-verdicts
+test: deps vet unit selftest node-verdicts
 
-## chromium: install Debian's chromium when it is missing (the browser driver's tests need it; as
-## root, as in CI). Without root it says what to run instead of skipping the tests.
-chromium:
-	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null; then \
-		exit 0; \
-	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+## deps: install what the tests need beyond Go when it is missing: Debian's chromium (the browser
+## driver's tests) and Node.js with npm (node-oidc-provider, the command driver's script); as root,
+## as in CI, with one `apt-get update`. Without root it says what to run instead of skipping tests.
+deps:
+	@missing=""; \
+	command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null || missing="chromium"; \
+	command -v node >/dev/null && command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	else \
-		echo "make: the browser driver's tests need chromium: sudo apt-get install -y chromium" >&2; exit 1; \
+		echo "make: the tests need$$missing: sudo apt-get install -y$$missing" >&2; exit 1; \
 	fi
 
 vet:
