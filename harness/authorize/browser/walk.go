@@ -131,7 +131,11 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 					continue // the page was left meanwhile: the landing is reported next round
 				}
 				t0 := time.Now()
-				if err := w.apply(actx, i, w.Login.Steps[i]); err != nil && actx.Err() == nil {
+				err := w.apply(actx, i, w.Login.Steps[i])
+				if errors.Is(err, errGone) {
+					continue // the page changed between the probe and the step: probe it again
+				}
+				if err != nil && actx.Err() == nil {
 					return authorize.Landing{}, fmt.Errorf("login: %s: %s", red.Redact(st.URL), red.Redact(err.Error()))
 				}
 				w.Log.Note("browser: login.steps[%d] applied on %s (%s, %s into the walk)", i, st.URL, time.Since(t0).Round(time.Millisecond), time.Since(opened).Round(time.Millisecond))
@@ -369,6 +373,10 @@ func probe(ctx context.Context, steps []step) (state, error) {
 
 // apply fills the step's fields (as a framework sees typing: value set, input and change fired)
 // and clicks its element with the mouse.
+// errGone: an element the probe saw visible was gone when the step reached it (the page was
+// re-rendering or navigating); the walk probes again rather than failing the login.
+var errGone = errors.New("the element went away")
+
 func (w *Walker) apply(ctx context.Context, i int, s config.Step) error {
 	for _, sel := range slices.Sorted(mapKeys(s.Fill)) {
 		value := strings.NewReplacer("{{username}}", w.Login.Username, "{{password}}", w.Login.Password).Replace(s.Fill[sel])
@@ -383,7 +391,7 @@ func (w *Walker) apply(ctx context.Context, i int, s config.Step) error {
 			return fmt.Errorf("login.steps[%d].fill %q: %w", i, sel, err)
 		}
 		if !ok {
-			return fmt.Errorf("login.steps[%d].fill %q: the element went away", i, sel)
+			return fmt.Errorf("login.steps[%d].fill %q: %w", i, sel, errGone)
 		}
 	}
 	if s.Click == "" {
