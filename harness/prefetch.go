@@ -77,8 +77,9 @@ func (pf *Prefetched[T]) begin(p *Provider, filter types.LabelFilter) {
 	})
 }
 
-// Get waits for the setup (starting it now if it never started), hands its transcript and learned
-// secrets to r, and aborts r with ERROR if the setup failed.
+// Get waits for the setup (starting it now if it never started), hands its transcript to r (what
+// it learned to hide is shared already: a run's redactors have one store), and aborts r with ERROR
+// if the setup failed.
 func (pf *Prefetched[T]) Get(r *Run) T {
 	pf.once.Do(func() {
 		pf.run = newRun(context.Background(), r.P, r.Entry)
@@ -90,7 +91,6 @@ func (pf *Prefetched[T]) Get(r *Run) T {
 	case <-r.Ctx.Done():
 		r.Abort("gave up waiting for the setup started at suite start: %v", r.Ctx.Err())
 	}
-	r.Log.Redactor.Absorb(pf.run.Log.Redactor)
 	r.Log.Append(pf.run.Log.Records()...)
 	if pf.err != nil {
 		r.Abort("setup started at suite start failed: %v", pf.err)

@@ -1,6 +1,9 @@
 package reports
 
-import "fmt"
+import (
+	"fmt"
+	"unicode/utf8"
+)
 
 // Caps on provider-supplied text in the report model, so a provider returning 1 MB bodies still
 // gives reports of a few MB: each transcript keeps its head and tail, each reason its head.
@@ -17,11 +20,11 @@ func excerpt(s string, max, tail int) string {
 		return s
 	}
 	head := max - tail
-	for head > 0 && !utf8RuneStart(s[head]) {
+	for head > 0 && !utf8.RuneStart(s[head]) {
 		head--
 	}
 	from := len(s) - tail
-	for from < len(s) && !utf8RuneStart(s[from]) {
+	for from < len(s) && !utf8.RuneStart(s[from]) {
 		from++
 	}
 	if tail == 0 {

@@ -315,14 +315,6 @@ func sameEndpoint(target *url.URL, redirect string) bool {
 		target.Path == r.Path
 }
 
-// unwrapURLError drops url.Error's repetition of method and URL: the message names them once.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
-}
 
 func snippet(b []byte) string {
 	s := strings.Join(strings.Fields(string(b)), " ")

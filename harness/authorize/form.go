@@ -43,7 +43,7 @@ func (w *formWalker) Walk(ctx context.Context, r Route) (Landing, error) {
 			if ctx.Err() != nil {
 				return Landing{}, d.Stopped(ctx, page.url)
 			}
-			return Landing{}, fmt.Errorf("login: %s %s: %s", page.method, red.Redact(page.url), red.Redact(unwrapURLError(err).Error()))
+			return Landing{}, fmt.Errorf("login: %s %s: %s", page.method, red.Redact(page.url), red.Redact(transcript.URLErrorCause(err).Error()))
 		}
 		w.last = sent
 		pageURL := resp.Request.RawRequest.URL

@@ -4,14 +4,14 @@ package discovery
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"mime"
-	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/go-resty/resty/v2"
+
+	"github.com/grantcheck/grantcheck/harness/transcript"
 )
 
 // Document holds the metadata the harness uses.
@@ -49,7 +49,7 @@ func Fetch(ctx context.Context, c *resty.Client, issuer string) (Document, error
 	u := URL(issuer)
 	resp, err := c.R().SetContext(ctx).SetHeader("Accept", "application/json").Get(u)
 	if err != nil {
-		return Document{}, fmt.Errorf("discovery: GET %s: %w", u, unwrapURLError(err))
+		return Document{}, fmt.Errorf("discovery: GET %s: %w", u, transcript.URLErrorCause(err))
 	}
 	body := resp.Body()
 	if resp.StatusCode() != 200 {
@@ -85,13 +85,4 @@ func snippet(b []byte) string {
 		s = s[:120] + "…"
 	}
 	return "; body starts: " + strings.ReplaceAll(s, "\n", " ")
-}
-
-// unwrapURLError drops url.Error's repetition of method and URL: the message names them once.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }

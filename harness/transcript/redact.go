@@ -413,24 +413,6 @@ func (r *Redactor) RedactAuthorization(h string) string {
 	return scheme + " " + r.Redact(cred)
 }
 
-// Absorb learns everything other knows (a setup run's codes, handed to the scenario using them).
-// Redactors of one run share their store already; this matters only across runs.
-func (r *Redactor) Absorb(other *Redactor) {
-	if other.s == r.s {
-		return
-	}
-	other.s.mu.RLock()
-	labels := make(map[string]string, len(other.s.labels))
-	for v, l := range other.s.labels {
-		labels[v] = l
-	}
-	other.s.mu.RUnlock()
-	for v, l := range labels {
-		kind := strings.TrimPrefix(strings.SplitN(l, ":", 2)[0], "‹")
-		r.add(kind, v, false)
-	}
-}
-
 // Clean is how any text that may hold the provider's bytes or a secret is shown: redacted, with
 // control characters escaped. Every error text bound for the console or a report passes here.
 func (r *Redactor) Clean(s string) string { return Escape(r.Redact(s)) }
@@ -461,3 +443,12 @@ type cleanError struct {
 
 func (e *cleanError) Error() string { return e.msg }
 func (e *cleanError) Unwrap() error { return e.err }
+
+// URLErrorCause drops url.Error's repetition of method and URL, for messages that name them once.
+func URLErrorCause(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}

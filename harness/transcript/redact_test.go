@@ -399,27 +399,6 @@ func TestChildrenShareWhatAnyLearns(t *testing.T) {
 	})
 }
 
-func TestAbsorb(t *testing.T) {
-	// Two runs' redactors (children of one run share everything already).
-	setup := NewRedactor("s3cret-app-a")
-	setup.Redact("https://app.example/cb?code=setup-code-123&state=x")
-	scenario := NewRedactor("s3cret-app-a")
-	if got := scenario.Redact("setup-code-123"); got != "setup-code-123" {
-		t.Fatalf("before Absorb the scenario already hides the setup's code: %q", got)
-	}
-	scenario.Absorb(setup)
-	got := scenario.Redact("redeem setup-code-123")
-	if strings.Contains(got, "setup-code-123") {
-		t.Errorf("after Absorb Redact = %q, want the setup's code hidden", got)
-	}
-	if want := labelsIn(setup.Redact("setup-code-123")); len(want) != 1 || labelsIn(got)[0] != want[0] {
-		t.Errorf("after Absorb the fingerprint is %v, want the setup's %v", labelsIn(got), want)
-	}
-	if strings.Contains(scenario.Redact("s3cret-app-a"), "s3cret-app-a") {
-		t.Error("after Absorb the configured secret shows")
-	}
-}
-
 // Every echo of issue 6 item 9: each form a provider plausibly sends a known secret back in.
 func TestRedactHidesEchoedEncodings(t *testing.T) {
 	const secret = "s3cr&t<v>/al+ue=="
