@@ -37,6 +37,7 @@ type Provider struct {
 	// no step matched); "" is the system's temporary folder.
 	Artifacts string
 	browser   lazyBrowser
+	ahead     *loginAhead // nil: every flow logs in when a scenario asks
 }
 
 // Connect reads the provider's discovery document; its errors are one line, naming what failed.
@@ -47,7 +48,7 @@ func Connect(ctx context.Context, cfg *config.Config) (*Provider, error) {
 	}
 	if cfg.Login.Driver == config.DriverBrowser {
 		// A missing browser is a setup error now, not an ERROR in every scenario later.
-		if _, err := browser.Find(cfg.Login.Browser.Executable); err != nil {
+		if _, err := browser.Find(cfg.Login.Browser.Executable, cfg.Login.Browser.IsHeadless()); err != nil {
 			base.Close()
 			return nil, err
 		}
@@ -65,6 +66,7 @@ func Connect(ctx context.Context, cfg *config.Config) (*Provider, error) {
 		return nil, p.redactor.CleanError(err)
 	}
 	p.Discovery = doc
+	p.ahead = newLoginAhead(p)
 	return p, nil
 }
 
@@ -73,6 +75,7 @@ func (p *Provider) Redactor() *transcript.Redactor { return p.redactor }
 
 // Close releases connections and stops the browser, if one was started.
 func (p *Provider) Close() {
+	p.ahead.close()
 	p.base.Close()
 	p.browser.close()
 }
@@ -164,6 +167,7 @@ func (p *Provider) Control(ctx context.Context) error {
 // control runs one role's control and returns the grant it performed ("" for none).
 func (p *Provider) control(ctx context.Context, role config.Role, c *config.Client) (string, error) {
 	r := newRun(ctx, p, catalog.Entry{ID: catalog.BaselineExchange.ID, Scenario: catalog.BaselineExchange})
+	r.ownLogin = true
 	if role == config.Restricted {
 		if !c.Allows("client_credentials") {
 			return "", nil // nothing the role declares can be shown to work without a redirect URI

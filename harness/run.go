@@ -28,6 +28,10 @@ type Run struct {
 	Log   *transcript.Log
 	http  *resty.Client
 
+	// ownLogin: this run logs in itself, never taking a flow logged in ahead (the controls, whose
+	// flows must not count as demand).
+	ownLogin bool
+
 	mu        sync.Mutex // responses: parallel scenarios send from goroutines
 	responses []*token.Response
 	matchers  []*oauth.ErrorMatcher // applied by ExpectRejected, for the verdict's evidence
@@ -68,8 +72,18 @@ func WithVerifier(v pkce.Verifier) CodeOption { return func(q *authorize.Request
 func WithRedirectURI(u string) CodeOption { return func(q *authorize.Request) { q.RedirectURI = u } }
 
 // Flow runs one authorization flow and reports where it ended (a code, an error redirect, an error
-// page, a redirect elsewhere). The error is the harness's own failure (timeout, transport).
+// page, a redirect elsewhere). The error is the harness's own failure (timeout, transport). The
+// standard flow (no options) may have been logged in ahead (login.ahead).
 func (r *Run) Flow(role config.Role, opts ...CodeOption) (authorize.Outcome, error) {
+	if len(opts) == 0 && r.P.ahead != nil && !r.ownLogin {
+		if o, err, ok := r.P.ahead.take(r, role); ok {
+			return o, err
+		}
+	}
+	return r.flow(role, opts...)
+}
+
+func (r *Run) flow(role config.Role, opts ...CodeOption) (authorize.Outcome, error) {
 	client := r.P.Config.Clients.Get(role)
 	if client == nil {
 		return authorize.Outcome{}, fmt.Errorf("client role %q is not configured", role)

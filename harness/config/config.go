@@ -138,6 +138,22 @@ type Login struct {
 	// Command is the command driver's program and arguments (no shell), run from the config
 	// file's folder, e.g. ["./login.sh", "--tenant", "test"].
 	Command []string `yaml:"command"`
+	// Ahead is how many standard flows (a role's client, the default request) are logged in
+	// before a scenario asks for one, so slow logins overlap the rest of the run. Each is handed
+	// to one scenario only, and dropped when its code has waited past half of code_ttl. Default
+	// 2 with the browser driver, 0 (off) with form and command (a command may need a person).
+	Ahead *int `yaml:"ahead"`
+}
+
+// FlowsAhead is login.ahead with its per-driver default.
+func (l Login) FlowsAhead() int {
+	switch {
+	case l.Ahead != nil:
+		return *l.Ahead
+	case l.Driver == DriverBrowser:
+		return 2
+	}
+	return 0
 }
 
 // Browser configures the Chromium the browser driver starts (one per run).

@@ -438,6 +438,11 @@ login:
 			want: "t.yaml:9: login.max_pages: -1 is outside the sane range 1 to 100",
 		},
 		{
+			name: "login.ahead beyond what a run can use",
+			yaml: "provider:\n  issuer: https://id.example.com\n" + minimalClients + "login:\n  driver: browser\n  ahead: 20\n",
+			want: "t.yaml:10: login.ahead: 20 is outside the sane range 0 to 8",
+		},
+		{
 			name: "a request timeout of 1ns",
 			yaml: "provider:\n  issuer: https://id.example.com\n" + minimalClients + "timeouts:\n  request: 1ns\n",
 			want: "t.yaml:9: timeouts.request: 1ns is outside the sane range 100ms to 10m0s",
@@ -801,5 +806,24 @@ func TestCAFileMustHoldAPEMCertificate(t *testing.T) {
 	_, err := Parse("t.yaml", []byte(yaml), env(nil))
 	if want := "t.yaml:4: provider.tls.ca_file: " + path + " holds no PEM certificate"; err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("error = %v, want it to start with %q", err, want)
+	}
+}
+
+// login.ahead defaults to 2 for the browser driver only: a command may need a person per login.
+func TestFlowsAheadDefaults(t *testing.T) {
+	zero, three := 0, 3
+	for _, c := range []struct {
+		login Login
+		want  int
+	}{
+		{Login{Driver: DriverBrowser}, 2},
+		{Login{Driver: DriverForm}, 0},
+		{Login{Driver: DriverCommand}, 0},
+		{Login{Driver: DriverBrowser, Ahead: &zero}, 0},
+		{Login{Driver: DriverCommand, Ahead: &three}, 3},
+	} {
+		if got := c.login.FlowsAhead(); got != c.want {
+			t.Errorf("%s with ahead %v: got %d, want %d", c.login.Driver, c.login.Ahead, got, c.want)
+		}
 	}
 }

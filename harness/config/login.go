@@ -32,6 +32,9 @@ func (p *parser) validateLogin(c *Config) error {
 	default:
 		return p.fail("login.driver", "%q is not one of %s, %s, %s", l.Driver, DriverForm, DriverBrowser, DriverCommand)
 	}
+	if l.Ahead != nil && (*l.Ahead < 0 || *l.Ahead > 8) {
+		return p.fail("login.ahead", "%d is outside the sane range 0 to 8", *l.Ahead)
+	}
 	if len(l.Command) > 0 && l.Driver != DriverCommand {
 		return p.fail("login.command", "only used by driver command (login.driver is %s)", l.Driver)
 	}
