@@ -1,5 +1,6 @@
 # grantcheck — the commands a newcomer needs. Only Go is required (Node 20 for conformance-node and
-# the command driver test; Debian's chromium for the browser driver, installed by `make test`).
+# the command driver test; Debian's chromium and chromium-headless-shell for the browser driver,
+# installed by `make test`).
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 GO ?= go
@@ -15,12 +16,14 @@ run:
 ## test: vet, unit tests, the suite against the reference, the fault self-test, the node verdicts
 test: deps vet unit selftest node-verdicts
 
-## deps: install what the tests need beyond Go when it is missing: Debian's chromium (the browser
-## driver's tests) and Node.js with npm (node-oidc-provider, the command driver's script); as root,
+## deps: install what the tests need beyond Go when it is missing: Debian's chromium and its
+## chromium-headless-shell (the browser driver's tests; headless runs use the shell, a third of the
+## CPU per flow) and Node.js with npm (node-oidc-provider, the command driver's script); as root,
 ## as in CI, with one `apt-get update`. Without root it says what to run instead of skipping tests.
 deps:
 	@missing=""; \
-	command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null || missing="chromium"; \
+	command -v chromium >/dev/null || missing="chromium"; \
+	command -v chromium-headless-shell >/dev/null || missing="$$missing chromium-headless-shell"; \
 	command -v node >/dev/null && command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \

@@ -9,21 +9,21 @@ import (
 	"testing"
 
 	"github.com/grantcheck/grantcheck/fixtures/reference"
+	"github.com/grantcheck/grantcheck/harness/authorize/browser"
 )
 
 // needBrowser skips without Chromium — except in CI, where a missing browser fails the build
 // instead of silently dropping the browser driver's tests (make test installs it).
 func needBrowser(t *testing.T) {
 	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if _, err := exec.LookPath(name); err == nil {
-			return
-		}
+	_, err := browser.Find("", true)
+	if err == nil {
+		return
 	}
 	if os.Getenv("CI") != "" {
-		t.Fatal("CI: no chromium on PATH; `make test` installs the Debian package chromium")
+		t.Fatalf("CI: %v (`make test` installs it)", err)
 	}
-	t.Skip("no chromium on PATH (apt-get install -y chromium)")
+	t.Skip(err)
 }
 
 // TestBrowserDriverOnJavaScriptLogin: the reference's JavaScript-only login with consent, driven

@@ -13,6 +13,12 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/css"
+	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/cdproto/inspector"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/grantcheck/grantcheck/harness/config"
@@ -22,12 +28,17 @@ import (
 // and a third renderer only queues behind them.
 const Flows = 2
 
-// candidates are the names Find looks for when login.browser.executable is "".
+// candidates are the names Find looks for when login.browser.executable is "". Headless, Debian's
+// chromium-headless-shell comes first: the same Chromium (Blink, V8, network stack) built without
+// the browser's windows and toolbars, which a full chromium builds again for every isolated
+// context; measured here, a flow costs about a third of the CPU (see the package's benchmark).
 var candidates = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}
 
-// Find resolves the browser to start: executable when set, else the first candidate on PATH. Its
-// error is the one-line setup message a user sees.
-func Find(executable string) (string, error) {
+const headlessShell = "chromium-headless-shell"
+
+// Find resolves the browser to start: executable when set, else the first candidate on PATH
+// (the headless shell first when headless). Its error is the one-line setup message a user sees.
+func Find(executable string, headless bool) (string, error) {
 	if executable != "" {
 		path, err := exec.LookPath(executable)
 		if err != nil {
@@ -35,31 +46,32 @@ func Find(executable string) (string, error) {
 		}
 		return path, nil
 	}
-	for _, name := range candidates {
+	names := candidates
+	if headless {
+		names = append([]string{headlessShell}, candidates...)
+	}
+	for _, name := range names {
 		if path, err := exec.LookPath(name); err == nil {
 			return path, nil
 		}
 	}
-	return "", fmt.Errorf("login.driver browser: no browser found (looked for %s on PATH); install the Debian package chromium (apt-get install -y chromium) or set login.browser.executable",
-		strings.Join(candidates, ", "))
+	return "", fmt.Errorf("login.driver browser: no browser found (looked for %s on PATH); install the Debian package chromium (apt-get install -y chromium, and chromium-headless-shell for faster headless runs) or set login.browser.executable",
+		strings.Join(names, ", "))
 }
 
 // Browser is one Chromium process shared by every flow of a run; each flow gets its own browser
 // context (no cookies or storage shared) and a slot among Flows.
 type Browser struct {
-	ctx    context.Context // the browser's root chromedp context
-	cancel func()
-	slots  chan struct{}
-	// ready holds browser contexts opened ahead (opening one costs ~200 ms): each is used by
-	// one flow only, so isolation holds, and the next is opened while that flow runs.
-	ready   chan prepared
+	ctx     context.Context // the browser's root chromedp context
+	cancel  func()
+	slots   chan struct{}
 	dataDir string
 	path    string
 }
 
 // Start launches the browser with a fresh profile directory.
 func Start(cfg config.Browser) (*Browser, error) {
-	path, err := Find(cfg.Executable)
+	path, err := Find(cfg.Executable, cfg.IsHeadless())
 	if err != nil {
 		return nil, err
 	}
@@ -80,13 +92,16 @@ func Start(cfg config.Browser) (*Browser, error) {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		// A full chromium builds an omnibox popup (two WebUI renderers) for every window, and every
+		// isolated context is a window: a quarter of a flow's CPU. The first two are chromedp's.
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup"),
 	)
 	if !cfg.IsHeadless() {
 		opts = append(opts, chromedp.VisibleWindow)
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	b := &Browser{ctx: ctx, slots: make(chan struct{}, Flows), ready: make(chan prepared, Flows), dataDir: dir, path: path}
+	b := &Browser{ctx: ctx, slots: make(chan struct{}, Flows), dataDir: dir, path: path}
 	b.cancel = sync.OnceFunc(func() {
 		cancelCtx()
 		cancelAlloc()
@@ -97,28 +112,7 @@ func Start(cfg config.Browser) (*Browser, error) {
 		b.cancel()
 		return nil, fmt.Errorf("start %s: %w", path, err)
 	}
-	go b.prepare()
 	return b, nil
-}
-
-// prepared is a tab in a fresh browser context, not used yet.
-type prepared struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-}
-
-// prepare opens one browser context ahead, unless enough wait already.
-func (b *Browser) prepare() {
-	tab, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
-	if err := chromedp.Do(tab); err != nil {
-		cancel()
-		return
-	}
-	select {
-	case b.ready <- prepared{tab, cancel}:
-	default:
-		cancel()
-	}
 }
 
 // Close stops the browser and removes its profile.
@@ -126,15 +120,7 @@ func (b *Browser) Close() {
 	if b == nil {
 		return
 	}
-	for {
-		select {
-		case p := <-b.ready:
-			p.cancel()
-		default:
-			b.cancel()
-			return
-		}
-	}
+	b.cancel()
 }
 
 // tab opens a tab in a fresh browser context, once a slot is free; release closes both.
@@ -144,16 +130,15 @@ func (b *Browser) tab(ctx context.Context) (tab context.Context, release func(),
 	case <-ctx.Done():
 		return nil, nil, context.Cause(ctx)
 	}
-	go b.prepare() // for the next flow
-	select {
-	case p := <-b.ready:
-		return p.ctx, func() { go func() { p.cancel(); <-b.slots }() }, nil // closing a tab takes time the flow need not wait for
-	default:
-	}
+	// A context is opened when a flow needs it, not ahead: opening one is CPU the other flow
+	// needs (measured: no faster, more CPU), and login.ahead already overlaps whole flows.
 	tab, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
 	release = func() {
-		cancel()
-		<-b.slots
+		// Closing takes time the flow need not wait for; the slot is held until it is done.
+		go func() {
+			cancel()
+			<-b.slots
+		}()
 	}
 	if err := chromedp.Do(tab); err != nil { // creates the context and its target
 		release()
@@ -162,5 +147,16 @@ func (b *Browser) tab(ctx context.Context) (tab context.Context, release func(),
 		}
 		return nil, nil, fmt.Errorf("open a browser tab: %w", err)
 	}
+	lean(tab)
 	return tab, release, nil
+}
+
+// lean turns off the DevTools domains chromedp enables on every tab for its DOM queries, which
+// this driver does not use (it reads the page with Runtime, clicks with Input, intercepts with
+// Fetch): the renderer then stops reporting every DOM, style and network change. A domain that
+// will not turn off only costs time.
+func lean(tab context.Context) {
+	for _, off := range []cdp.Command[cdp.Empty, cdp.Empty]{css.Disable, dom.Disable, network.Disable, log.Disable, inspector.Disable} {
+		_, _ = chromedp.Call(tab, off, cdp.Empty{})
+	}
 }

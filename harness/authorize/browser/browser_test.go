@@ -25,15 +25,19 @@ const password = "pw:browser-hunter2"
 
 // startBrowser starts Chromium, or skips when it is missing — except in CI, where a missing
 // browser must fail the build instead of silently skipping its tests.
-func startBrowser(t *testing.T) *Browser {
+func startBrowser(t testing.TB) *Browser {
+	return startBrowserAt(t, "")
+}
+
+func startBrowserAt(t testing.TB, executable string) *Browser {
 	t.Helper()
-	if _, err := Find(""); err != nil {
-		if os.Getenv("CI") != "" {
+	if _, err := Find(executable, true); err != nil {
+		if os.Getenv("CI") != "" && executable == "" {
 			t.Fatalf("CI: %v", err)
 		}
 		t.Skip(err)
 	}
-	b, err := Start(config.Browser{})
+	b, err := Start(config.Browser{Executable: executable})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +45,7 @@ func startBrowser(t *testing.T) *Browser {
 	return b
 }
 
-func listen(t *testing.T, h http.Handler) *httptest.Server {
+func listen(t testing.TB, h http.Handler) *httptest.Server {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -74,8 +78,17 @@ function consent() {
 setTimeout(login, 150);
 </script></body></html>`
 
-func TestWalkJavaScriptLogin(t *testing.T) {
-	b := startBrowser(t)
+// spaLogin is a JavaScript-only provider with consent and a client whose redirect URI counts its
+// hits: a walker for it, the route of one flow, and what the page received.
+type spaLogin struct {
+	walker   *Walker
+	route    authorize.Route
+	hits     *atomic.Int32
+	user     *atomic.Value
+	password *atomic.Value
+}
+
+func newSPALogin(t testing.TB, b *Browser) spaLogin {
 	var hits atomic.Int32
 	client := listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
@@ -108,11 +121,18 @@ func TestWalkJavaScriptLogin(t *testing.T) {
 		{URL: "/app", Fill: map[string]string{"#user": "{{username}}", "#pass": "{{password}}"}, Click: "#go"},
 		{URL: "/app", Click: "#allow"},
 	}}}
+	route := authorize.Route{AuthURL: op.URL + "/authorize?state=s1", RedirectURI: redirect,
+		Stop: func(u *url.URL) bool { return u.Host != strings.TrimPrefix(op.URL, "http://") }}
+	return spaLogin{walker: w, route: route, hits: &hits, user: &gotUser, password: &gotPass}
+}
+
+func TestWalkJavaScriptLogin(t *testing.T) {
+	spa := newSPALogin(t, startBrowser(t))
+	w, log, hits, gotUser, gotPass := spa.walker, spa.walker.Log, spa.hits, spa.user, spa.password
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	began := time.Now()
-	land, err := w.Walk(ctx, authorize.Route{AuthURL: op.URL + "/authorize?state=s1", RedirectURI: redirect,
-		Stop: func(u *url.URL) bool { return u.Host != strings.TrimPrefix(op.URL, "http://") }})
+	land, err := w.Walk(ctx, spa.route)
 	if err != nil {
 		t.Fatalf("Walk: %v\n%s", err, log)
 	}
@@ -193,8 +213,59 @@ func TestNoStepMatchesDescribesThePageAndSavesAScreenshot(t *testing.T) {
 }
 
 func TestFindNamesThePackageAndTheSetting(t *testing.T) {
-	_, err := Find("/nonexistent/chromium")
+	_, err := Find("/nonexistent/chromium", true)
 	if err == nil || !strings.Contains(err.Error(), "chromium") || !strings.Contains(err.Error(), "login.browser.executable") || strings.Contains(err.Error(), "\n") {
 		t.Errorf("got %v, want a one-line error naming chromium and login.browser.executable", err)
+	}
+}
+
+// TestFindPrefersTheHeadlessShellWhenHeadless: "" finds chromium-headless-shell first for a
+// headless run and a full browser for a visible one.
+func TestFindPrefersTheHeadlessShellWhenHeadless(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"chromium", headlessShell} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("PATH", dir)
+	for _, c := range []struct {
+		headless bool
+		want     string
+	}{{true, headlessShell}, {false, "chromium"}} {
+		got, err := Find("", c.headless)
+		if err != nil || filepath.Base(got) != c.want {
+			t.Errorf("Find(\"\", headless %v) = %q, %v; want %s", c.headless, got, err, c.want)
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, headlessShell)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Find("", true); err != nil || filepath.Base(got) != "chromium" {
+		t.Errorf("without the headless shell, Find = %q, %v; want chromium", got, err)
+	}
+}
+
+// BenchmarkFlow is one JavaScript login with consent in a fresh browser context, per installed
+// browser: `go test -bench Flow -cpu 2 ./harness/authorize/browser` gives the per-flow cost the
+// README quotes. -cpu sets how many flows run at once (the driver's bound is Flows).
+func BenchmarkFlow(b *testing.B) {
+	for _, exe := range []string{headlessShell, "chromium"} {
+		b.Run(exe, func(b *testing.B) {
+			br := startBrowserAt(b, exe)
+			spa := newSPALogin(b, br)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					w := &Walker{B: br, Log: transcript.NewLog(transcript.NewRedactor(password)), Login: spa.walker.Login}
+					ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+					land, err := w.Walk(ctx, spa.route)
+					cancel()
+					if err != nil || land.Redirect == nil {
+						b.Errorf("flow: %v %+v", err, land)
+					}
+				}
+			})
+		})
 	}
 }

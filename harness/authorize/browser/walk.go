@@ -397,11 +397,25 @@ func (w *Walker) apply(ctx context.Context, i int, s config.Step) error {
 	if s.Click == "" {
 		return nil
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(s.Click))); err != nil {
+	// The element's centre, scrolled into view, gets a real mouse press and release (trusted
+	// events, as a user's); whatever covers that point receives them, as it would a user's.
+	args, _ := json.Marshal(s.Click)
+	at, err := chromedp.Run(ctx, chromedp.Evaluate[*point](`((sel) => { const el = document.querySelector(sel); if (!el) return null;
+  el.scrollIntoView({block: 'center', inline: 'center'}); const r = el.getBoundingClientRect();
+  return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })(`+string(args)+`)`))
+	if err != nil {
+		return fmt.Errorf("login.steps[%d].click %q: %w", i, s.Click, err)
+	}
+	if at == nil {
+		return fmt.Errorf("login.steps[%d].click %q: %w", i, s.Click, errGone)
+	}
+	if err := chromedp.Do(ctx, chromedp.MouseClickXY(at.X, at.Y)); err != nil {
 		return fmt.Errorf("login.steps[%d].click %q: %w", i, s.Click, err)
 	}
 	return nil
 }
+
+type point struct{ X, Y float64 }
 
 // control is one visible input or button, with a selector that matches only it.
 type control struct {
