@@ -17,6 +17,7 @@ import (
 	"github.com/grantcheck/grantcheck/harness/discovery"
 	"github.com/grantcheck/grantcheck/harness/httpsession"
 	"github.com/grantcheck/grantcheck/harness/transcript"
+	"github.com/grantcheck/grantcheck/harness/verdict"
 )
 
 // Provider is a provider under test, discovered and ready.
@@ -30,6 +31,9 @@ type Provider struct {
 	// controls: each configured role's control failure (nil: it succeeded). A scenario needing a
 	// role's control is ERROR with this reason; the others still run.
 	controls map[config.Role]error
+	// controlFiles: what each role's control saved as evidence (a screenshot of the page its
+	// login stopped on).
+	controlFiles map[config.Role][]verdict.File
 	// performed: grant types a control just performed, so the provider supports them whatever
 	// its discovery document lists.
 	performed map[string]bool
@@ -136,7 +140,7 @@ func SetStrict(on bool) { strict = on }
 // joins every failure, each naming its role, for the CLI to report first.
 func (p *Provider) Control(ctx context.Context) error {
 	p.controlMu.Lock()
-	p.controls, p.performed = map[config.Role]error{}, map[string]bool{}
+	p.controls, p.performed, p.controlFiles = map[config.Role]error{}, map[string]bool{}, map[config.Role][]verdict.File{}
 	p.controlMu.Unlock()
 	var wg sync.WaitGroup
 	for _, role := range []config.Role{config.Primary, config.Secondary, config.Public, config.Restricted} {
@@ -145,10 +149,10 @@ func (p *Provider) Control(ctx context.Context) error {
 			continue
 		}
 		wg.Go(func() {
-			grant, err := p.control(ctx, role, c)
+			grant, files, err := p.control(ctx, role, c)
 			p.controlMu.Lock()
 			defer p.controlMu.Unlock()
-			p.controls[role] = err
+			p.controls[role], p.controlFiles[role] = err, files
 			if err == nil && grant != "" {
 				p.performed[grant] = true
 			}
@@ -164,10 +168,17 @@ func (p *Provider) Control(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// control runs one role's control and returns the grant it performed ("" for none).
-func (p *Provider) control(ctx context.Context, role config.Role, c *config.Client) (string, error) {
+// control runs one role's control and returns the grant it performed ("" for none) and the files
+// its flow saved.
+func (p *Provider) control(ctx context.Context, role config.Role, c *config.Client) (string, []verdict.File, error) {
 	r := newRun(ctx, p, catalog.Entry{ID: catalog.BaselineExchange.ID, Scenario: catalog.BaselineExchange})
 	r.ownLogin = true
+	grant, err := r.control(role, c)
+	return grant, r.Log.Files(), err
+}
+
+func (r *Run) control(role config.Role, c *config.Client) (string, error) {
+	p := r.P
 	if role == config.Restricted {
 		if !c.Allows("client_credentials") {
 			return "", nil // nothing the role declares can be shown to work without a redirect URI
@@ -195,6 +206,12 @@ func (p *Provider) control(ctx context.Context, role config.Role, c *config.Clie
 		return "", p.redactor.CleanError(fmt.Errorf("control exchange of the %s client: %w", role, err))
 	}
 	return "authorization_code", nil
+}
+
+func (p *Provider) controlFilesOf(role config.Role) []verdict.File {
+	p.controlMu.Lock()
+	defer p.controlMu.Unlock()
+	return p.controlFiles[role]
 }
 
 // ControlErr is why the role's control failed, nil when it succeeded, was not run or not needed.

@@ -80,14 +80,22 @@ func needReason(p *Provider, n catalog.Need) string {
 // breaks a MUST whatever the scenario's level, e.g. a malformed error response in a SHOULD scenario.
 // controlFailure is the failed control of a role the needs rely on, or nil.
 func controlFailure(p *Provider, needs []catalog.Need) error {
+	_, err := controlFailureFiles(p, needs)
+	return err
+}
+
+// controlFailureFiles is controlFailure with the files the failed control saved (a screenshot of
+// the login page it stopped on), which the scenario's verdict links.
+func controlFailureFiles(p *Provider, needs []catalog.Need) ([]verdict.File, error) {
 	for _, n := range needs {
 		if n.IsControl() {
-			if err := p.ControlErr(config.Role(n.Role())); err != nil {
-				return err
+			role := config.Role(n.Role())
+			if err := p.ControlErr(role); err != nil {
+				return p.controlFilesOf(role), err
 			}
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 var categoryTag = regexp.MustCompile(`^\[(security|error-code|format)( MUST)?\] `)
@@ -107,8 +115,8 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 			skip(e, why)
 		}
 	}
-	if err := controlFailure(p, needs); err != nil {
-		v := verdict.Verdict{ID: e.ID, Result: verdict.Error, Reason: err.Error()} // cleaned in Control
+	if files, err := controlFailureFiles(p, needs); err != nil {
+		v := verdict.Verdict{ID: e.ID, Result: verdict.Error, Reason: err.Error(), Files: files} // cleaned in Control
 		ginkgo.AddReportEntry(verdict.EntryVerdict, v, ginkgo.ReportEntryVisibilityNever)
 		ginkgo.Fail("ERROR: " + v.Reason)
 	}
@@ -135,6 +143,7 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 	if a, ok := stop.(abortSignal); ok {
 		v = verdict.Verdict{ID: e.ID, Result: verdict.Error, Reason: string(a)}
 	}
+	v.Files = r.Log.Files()
 	// The one place every reason passes on its way to console and reports: matcher messages
 	// quote the provider's bytes, abort reasons its errors.
 	v.Reason = transcript.Excerpt(p.redactor.Clean(v.Reason), transcript.ShownReason)

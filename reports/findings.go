@@ -47,6 +47,8 @@ type Finding struct {
 	Reproduce string           `json:"reproduce,omitempty"`
 	// Exposed is the scenario whose request Reproduce repeats (and whose reason Example is).
 	Exposed string `json:"exposed_by,omitempty"`
+	// Files are what the harness saved for the grouped scenarios (screenshots), each once.
+	Files []verdict.File `json:"files,omitempty"`
 
 	ruleRefs bool     // Refs are the rule's (answer guidance), not the union of the scenarios'
 	due      []string // for a wrong error code: the codes every grouped scenario accepts
@@ -142,6 +144,11 @@ func (r *Run) buildFindings() {
 			}
 		}
 		f.Scenarios = append(f.Scenarios, res.ID)
+		for _, file := range res.Verdict.Files {
+			if !slices.Contains(f.Files, file) {
+				f.Files = append(f.Files, file)
+			}
+		}
 		if !f.ruleRefs {
 			for _, ref := range res.Refs {
 				if !slices.Contains(f.Refs, ref) {

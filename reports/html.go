@@ -6,11 +6,14 @@ import (
 	"strings"
 
 	"github.com/grantcheck/grantcheck/harness/catalog"
+	"github.com/grantcheck/grantcheck/harness/verdict"
 )
 
 var htmlTemplate = template.Must(template.New("report.html.tmpl").
 	Funcs(documentFuncs).
-	Funcs(template.FuncMap{"refs": htmlRefs}).
+	Funcs(template.FuncMap{"refs": htmlRefs,
+		// A path the harness chose, never the provider's: a file: URL is meant.
+		"fileHref": func(f verdict.File) template.URL { return template.URL(FileHref(f)) }}).
 	ParseFS(templates, "templates/report.html.tmpl"))
 
 // WriteHTML writes the report as one self-contained page (inline CSS, SVG and a few lines of

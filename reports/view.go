@@ -2,6 +2,8 @@ package reports
 
 import (
 	"fmt"
+	"net/url"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -142,3 +144,12 @@ func (f Finding) ScenarioList(limit int) string {
 // Conformant: the run supports a conformance claim ("conformant", or a variant of it such as
 // "conformant with warnings").
 func (r Run) Conformant() bool { return strings.HasPrefix(string(r.Outcome), string(Conformant)) }
+
+// FileHref links a file the harness saved: relative to the reports when it is beside them (the
+// folder can be moved or published whole), else a file: URL.
+func FileHref(f verdict.File) string {
+	if filepath.IsAbs(f.Path) {
+		return (&url.URL{Scheme: "file", Path: filepath.ToSlash(f.Path)}).String()
+	}
+	return (&url.URL{Path: filepath.ToSlash(f.Path)}).String()
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/grantcheck/grantcheck/fixtures/reference"
 	"github.com/grantcheck/grantcheck/harness/authorize/browser"
+	"github.com/grantcheck/grantcheck/harness/verdict"
+	"github.com/grantcheck/grantcheck/reports"
 )
 
 // needBrowser skips without Chromium — except in CI, where a missing browser fails the build
@@ -82,4 +85,69 @@ func lastLine(s string) string {
 		}
 	}
 	return lines[len(lines)-1]
+}
+
+// TestUnmatchedBrowserStepIsLinkedFromTheReports: a consent step whose button does not exist
+// leaves the control and every scenario that needs it ERROR, with the page described and a
+// screenshot saved in the reports folder, linked from report.html and report.md.
+func TestUnmatchedBrowserStepIsLinkedFromTheReports(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	needBrowser(t)
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.DiscardHandler))
+	defer slog.SetDefault(prev)
+	srv, err := reference.Start(reference.Options{CodeTTL: 2e9, Login: reference.LoginJS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	yaml := strings.Replace(string(srv.ConfigYAML()), `click: "#consent-allow"`, `click: "#approve"`, 1)
+	if !strings.Contains(yaml, `"#approve"`) {
+		t.Fatal("the generated config has no consent step to break")
+	}
+	cfg := filepath.Join(t.TempDir(), "broken-step.yaml")
+	if err := os.WriteFile(cfg, []byte(yaml+"timeouts:\n  login: 3s\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := runChild(t, "--config", cfg, "--label-filter", "id:baseline-exchange")
+	var res *reports.Result
+	for i := range c.run.Results {
+		if c.run.Results[i].ID == "baseline-exchange" {
+			res = &c.run.Results[i]
+		}
+	}
+	if res == nil || res.Verdict.Result != verdict.Error {
+		t.Fatalf("baseline-exchange: %+v, want ERROR\n%s", res, c.output)
+	}
+	// The consent page: no step matches it, and its Allow button is offered by selector.
+	for _, want := range []string{"no login.steps entry matched page", "#consent-allow", "screenshot"} {
+		if !strings.Contains(res.Verdict.Reason, want) {
+			t.Errorf("reason lacks %q: %s", want, res.Verdict.Reason)
+		}
+	}
+	if len(res.Verdict.Files) != 1 {
+		t.Fatalf("verdict files: %+v, want the one screenshot", res.Verdict.Files)
+	}
+	shot := res.Verdict.Files[0].Path
+	if filepath.IsAbs(shot) {
+		t.Errorf("screenshot path %s is absolute; beside the reports it is linked relative to them", shot)
+	}
+	png, err := os.ReadFile(filepath.Join(c.dir, shot))
+	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
+		t.Fatalf("screenshot %s in the reports folder: %v", shot, err)
+	}
+	for _, doc := range []struct{ file, link string }{
+		{"report.html", `href="` + shot + `"`},
+		{"report.md", "](" + shot + ")"},
+	} {
+		b, err := os.ReadFile(filepath.Join(c.dir, doc.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), doc.link) {
+			t.Errorf("%s does not link the screenshot (%s)", doc.file, doc.link)
+		}
+	}
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/grantcheck/grantcheck/harness/verdict"
 )
 
 // MaxBody is the most of a response body the harness reads (DESIGN.md budget).
@@ -36,6 +38,8 @@ type Record struct {
 	Response string // redacted headers and body
 	Duration time.Duration
 	Err      string
+	// File is a file the harness saved as evidence (Method "FILE"; Step says what it is).
+	File string
 }
 
 func (r Record) String() string {
@@ -92,11 +96,31 @@ func (l *Log) Note(format string, args ...any) {
 	l.Append(Record{Step: l.Redactor.Clean(fmt.Sprintf(format, args...)), Method: "NOTE"})
 }
 
+// Attach records a file saved as evidence (see verdict.File for path), so the reports link it.
+func (l *Log) Attach(what, path string) {
+	l.Append(Record{Step: what, Method: "FILE", File: path})
+}
+
+// Files are the files attached so far, in order.
+func (l *Log) Files() []verdict.File {
+	var out []verdict.File
+	for _, r := range l.Records() {
+		if r.Method == "FILE" {
+			out = append(out, verdict.File{What: r.Step, Path: r.File})
+		}
+	}
+	return out
+}
+
 func (l *Log) String() string {
 	var b strings.Builder
 	for _, r := range l.Records() {
-		if r.Method == "NOTE" {
+		switch r.Method {
+		case "NOTE":
 			fmt.Fprintf(&b, "# %s\n", r.Step)
+			continue
+		case "FILE":
+			fmt.Fprintf(&b, "# %s: %s\n", r.Step, r.File)
 			continue
 		}
 		b.WriteString(r.String())

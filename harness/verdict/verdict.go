@@ -55,6 +55,16 @@ type Verdict struct {
 	// the check knew them (reports group findings and build the curl from these).
 	Signature *Signature `json:"signature,omitempty"`
 	Request   *Request   `json:"request,omitempty"`
+	// Files are what the harness saved as evidence (a screenshot of a login page no step
+	// matched), for the reports to link.
+	Files []File `json:"files,omitempty"`
+}
+
+// File is a file the harness saved as evidence. Path is relative to the reports folder when the
+// file is in it (the reports link it as it is), else absolute.
+type File struct {
+	What string `json:"what"`
+	Path string `json:"path"`
 }
 
 // String is the one-line form, e.g. "FAIL:security".

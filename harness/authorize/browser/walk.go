@@ -475,6 +475,8 @@ func (w *Walker) noMatch(actx context.Context, why, pageURL string, nav *navigat
 
 var shotMu sync.Mutex
 
+// screenshot saves the page as a PNG in Artifacts, attaches it to the transcript (the reports
+// link it) and says where it is, for the error message.
 func (w *Walker) screenshot(ctx context.Context) string {
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
@@ -497,5 +499,11 @@ func (w *Walker) screenshot(ctx context.Context) string {
 	if _, err := f.Write(png); err != nil {
 		return "no screenshot: " + err.Error()
 	}
-	return "screenshot: " + filepath.Clean(f.Name())
+	path := filepath.Clean(f.Name())
+	shown := path
+	if w.Artifacts != "" {
+		shown = filepath.Base(path) // beside the reports: linked relative to them
+	}
+	w.Log.Attach("screenshot of the page no login step matched", shown)
+	return "screenshot: " + path
 }
