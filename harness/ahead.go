@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -34,6 +35,7 @@ type loginAhead struct {
 	queued  map[config.Role][]*aheadFlow
 	asked   map[config.Role]int
 	closed  bool
+	handed  int // flows handed to a scenario
 	dropped int // flows that waited too long, or were never asked for
 }
 
@@ -99,6 +101,9 @@ func (a *loginAhead) take(r *Run, role config.Role) (authorize.Outcome, error, b
 		r.Note("login ahead: the flow below ran before this scenario asked for it (login.ahead); it is this scenario's alone, handed over %s after it ended",
 			time.Since(f.ended).Round(time.Millisecond))
 		r.Log.Append(f.log.Records()...)
+		a.mu.Lock()
+		a.handed++
+		a.mu.Unlock()
 		return f.outcome, f.err, true
 	}
 }
@@ -157,4 +162,53 @@ func (a *loginAhead) close() int {
 	a.cancel()
 	a.wg.Wait()
 	return a.dropped
+}
+
+// counts is how many flows were handed over, and how many were dropped or are still unused.
+func (a *loginAhead) counts() (handed, unused int) {
+	if a == nil {
+		return 0, 0
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	unused = a.dropped
+	for _, q := range a.queued {
+		unused += len(q)
+	}
+	return a.handed, unused
+}
+
+// loginTimes is how long each of the run's flows took.
+type loginTimes struct {
+	mu    sync.Mutex
+	times []time.Duration
+}
+
+func (l *loginTimes) add(d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.times = append(l.times, d)
+}
+
+// LoginStats is what the run's flows cost so far: how many, their median and slowest time, and
+// what login.ahead did. ok is false when no flow ran.
+func (p *Provider) LoginStats() (s LoginStats, ok bool) {
+	p.logins.mu.Lock()
+	times := slices.Clone(p.logins.times)
+	p.logins.mu.Unlock()
+	if len(times) == 0 {
+		return LoginStats{}, false
+	}
+	slices.Sort(times)
+	s = LoginStats{Driver: p.Config.Login.Driver, Flows: len(times), Median: times[len(times)/2], Max: times[len(times)-1]}
+	s.Ahead, s.Unused = p.ahead.counts()
+	return s, true
+}
+
+// LoginStats is the cost of a run's authorization flows (see Provider.LoginStats).
+type LoginStats struct {
+	Driver        string
+	Flows         int
+	Median, Max   time.Duration
+	Ahead, Unused int
 }

@@ -42,6 +42,7 @@ type Provider struct {
 	Artifacts string
 	browser   lazyBrowser
 	ahead     *loginAhead // nil: every flow logs in when a scenario asks
+	logins    loginTimes
 }
 
 // Connect reads the provider's discovery document; its errors are one line, naming what failed.

@@ -109,7 +109,9 @@ func (r *Run) flow(role config.Role, opts ...CodeOption) (authorize.Outcome, err
 	if req.PKCE != nil {
 		r.Log.Redactor.Learn("code_verifier", req.PKCE.Value)
 	}
+	began := time.Now()
 	o, err := d.Flow(r.Ctx, req)
+	r.P.logins.add(time.Since(began))
 	if err != nil {
 		return o, fmt.Errorf("authorization flow for %s: %w", role, err)
 	}

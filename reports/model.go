@@ -35,6 +35,33 @@ type Meta struct {
 	// Clean redacts and escapes text from the run (the run's redactor); nil escapes only. Every
 	// reason, transcript and suite error of the model passes it, so no writer shows raw bytes.
 	Clean func(string) string
+	// Logins is what the run's authorization flows cost, nil when none ran.
+	Logins *Logins
+}
+
+// Logins is what the run's authorization flows cost: the suite needs one per scenario, so with a
+// slow login driver they dominate the run's time.
+type Logins struct {
+	Driver string `json:"driver"`
+	// Flows counts every flow the run logged in (controls and flows logged in ahead included).
+	Flows int `json:"flows"`
+	// Median and Max are the time of one flow as the run ran it (with the flows beside it).
+	Median time.Duration `json:"median_ns"`
+	Max    time.Duration `json:"max_ns"`
+	// Ahead counts the flows logged in before a scenario asked (login.ahead) and handed to one;
+	// Unused those dropped (their code waited too long, or no scenario asked for them).
+	Ahead  int `json:"ahead,omitempty"`
+	Unused int `json:"unused,omitempty"`
+}
+
+// String is the one line the summary and the reports print.
+func (l Logins) String() string {
+	s := fmt.Sprintf("%d %s with the %s driver, median %s, slowest %s", l.Flows, plural(l.Flows, "login", "logins"),
+		l.Driver, l.Median.Round(time.Millisecond), l.Max.Round(time.Millisecond))
+	if l.Ahead+l.Unused > 0 {
+		s += fmt.Sprintf("; %d logged in ahead of their scenario (login.ahead), %d unused", l.Ahead, l.Unused)
+	}
+	return s
 }
 
 // Outcome rolls a whole run into one word, as the Gateway API conformance report does. Only
@@ -77,6 +104,7 @@ type Run struct {
 	// Findings group the results that need attention by their reason, most severe first.
 	Findings []Finding `json:"findings"`
 	Results  []Result  `json:"results"`
+	Logins   *Logins   `json:"logins,omitempty"`
 }
 
 // ResultKinds lists every result, in the order totals are shown.
@@ -136,7 +164,7 @@ func FromGinkgo(r types.Report, meta Meta) Run {
 		Provider: meta.Provider, Issuer: meta.Issuer, Strict: meta.Strict,
 		GrantcheckVersion: meta.Version, ConfigFile: meta.ConfigFile,
 		Started: r.StartTime, Finished: r.EndTime, Duration: r.RunTime,
-		LabelFilter: r.SuiteConfig.LabelFilter,
+		LabelFilter: r.SuiteConfig.LabelFilter, Logins: meta.Logins,
 	}
 	clean := meta.Clean
 	if clean == nil {

@@ -62,6 +62,9 @@ func writeSummary(w io.Writer, run Run, color bool) error {
 	for _, msg := range run.SuiteErrors {
 		fmt.Fprintf(&b, "%s suite   %s\n", paint("ERROR", "ERROR "), firstLine(msg))
 	}
+	if run.Logins != nil {
+		fmt.Fprintf(&b, "grantcheck: %s\n", run.Logins)
+	}
 	fmt.Fprintf(&b, "%s\ngrantcheck: %s\n", run.TotalsLine(), run.Outcome)
 	_, err := io.WriteString(w, b.String())
 	return err

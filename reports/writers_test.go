@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
 
@@ -180,6 +181,34 @@ func TestSummary(t *testing.T) {
 		"grantcheck: not conformant\n"
 	if buf.String() != want {
 		t.Errorf("summary:\n%s\nwant:\n%s", buf.String(), want)
+	}
+}
+
+// The cost of the run's logins is one line before the totals, and a field of results.json.
+func TestSummaryAndJSONShowLogins(t *testing.T) {
+	logins := &Logins{Driver: "browser", Flows: 67, Median: 478 * time.Millisecond, Max: 1516 * time.Millisecond, Ahead: 48, Unused: 2}
+	run := FromGinkgo(types.Report{SpecReports: types.SpecReports{
+		spec("code-reuse", types.SpecStatePassed, &verdict.Verdict{ID: "code-reuse", Result: verdict.Pass}, ""),
+	}}, Meta{Logins: logins})
+	var buf bytes.Buffer
+	if err := WriteSummary(&buf, run); err != nil {
+		t.Fatal(err)
+	}
+	want := "grantcheck: 67 logins with the browser driver, median 478ms, slowest 1.516s; 48 logged in ahead of their scenario (login.ahead), 2 unused\n" +
+		"grantcheck: 1 passed"
+	if !strings.Contains(buf.String(), want) {
+		t.Errorf("summary:\n%s\nwant it to contain:\n%s", buf.String(), want)
+	}
+	buf.Reset()
+	if err := WriteJSON(&buf, run); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadJSON(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Logins == nil || *back.Logins != *logins {
+		t.Errorf("results.json logins: %+v, want %+v", back.Logins, logins)
 	}
 }
 
