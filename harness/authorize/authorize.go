@@ -315,7 +315,6 @@ func sameEndpoint(target *url.URL, redirect string) bool {
 		target.Path == r.Path
 }
 
-
 func snippet(b []byte) string {
 	s := strings.Join(strings.Fields(string(b)), " ")
 	if s == "" {

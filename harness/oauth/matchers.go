@@ -50,7 +50,7 @@ type ErrorMatcher struct {
 	owner     *Owner   // whose tokens an acceptance issued, when the scenario found out
 	found     finding
 	also      []string
-	refusal   bool // a 4xx other than 400/401 without tokens is accepted (AllowHTTPRefusal)
+	refusal   bool               // a 4xx other than 400/401 without tokens is accepted (AllowHTTPRefusal)
 	observed  *verdict.Signature // see Observation
 	request   *verdict.Request
 }
