@@ -84,6 +84,9 @@ func (a *loginAhead) take(r *Run, role config.Role) (authorize.Outcome, error, b
 		select {
 		case <-f.done:
 		case <-r.Ctx.Done():
+			a.mu.Lock()
+			a.dropped++ // taken off the queue, never handed over
+			a.mu.Unlock()
 			return authorize.Outcome{}, fmt.Errorf("waiting for the flow logged in ahead: %w", context.Cause(r.Ctx)), true
 		}
 		age := time.Since(f.ended)
