@@ -2,10 +2,7 @@ package harness
 
 import (
 	"context"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -20,17 +17,7 @@ import (
 func aheadProvider(t *testing.T, codeTTL string, depth int) (*Provider, *atomic.Int32) {
 	t.Helper()
 	var flows atomic.Int32
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		flows.Add(1)
-		q := url.Values{"code": {"c0de-value-" + r.URL.Query().Get("state")}, "state": {r.URL.Query().Get("state")}}
-		http.Redirect(w, r, r.URL.Query().Get("redirect_uri")+"?"+q.Encode(), http.StatusFound)
-	})}}
-	srv.Start()
-	t.Cleanup(srv.Close)
+	srv := codeServer(t, func(*http.Request, http.ResponseWriter) { flows.Add(1) })
 	p := testProvider(t, codeTTL)
 	p.Discovery.AuthorizationEndpoint = srv.URL + "/authorize"
 	p.Config.Login.Ahead = &depth

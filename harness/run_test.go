@@ -19,20 +19,12 @@ import (
 func TestFlowsDoNotShareCookies(t *testing.T) {
 	var shared atomic.Int32
 	var n atomic.Int32
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := codeServer(t, func(r *http.Request, w http.ResponseWriter) {
 		if len(r.Cookies()) > 0 {
 			shared.Add(1)
 		}
 		http.SetCookie(w, &http.Cookie{Name: "sid", Value: "flow-" + string(rune('a'+n.Add(1))), Path: "/"})
-		q := url.Values{"code": {"c0de-value-" + r.URL.Query().Get("state")}, "state": {r.URL.Query().Get("state")}}
-		http.Redirect(w, r, r.URL.Query().Get("redirect_uri")+"?"+q.Encode(), http.StatusFound)
-	})}}
-	srv.Start()
-	t.Cleanup(srv.Close)
+	})
 
 	p := testProvider(t, "2s")
 	p.Discovery.AuthorizationEndpoint = srv.URL + "/authorize"
@@ -51,4 +43,22 @@ func TestFlowsDoNotShareCookies(t *testing.T) {
 	if n.Load() != 8 || shared.Load() != 0 {
 		t.Errorf("%d flows, %d of them started with another flow's cookie", n.Load(), shared.Load())
 	}
+}
+
+// codeServer is an authorization endpoint on 127.0.0.1 that redirects every request at once with
+// a code of its own and the request's state; seen runs first on each request.
+func codeServer(t *testing.T, seen func(*http.Request, http.ResponseWriter)) *httptest.Server {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen(r, w)
+		q := url.Values{"code": {"c0de-value-" + r.URL.Query().Get("state")}, "state": {r.URL.Query().Get("state")}}
+		http.Redirect(w, r, r.URL.Query().Get("redirect_uri")+"?"+q.Encode(), http.StatusFound)
+	})}}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv
 }
