@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -126,8 +127,21 @@ func newSPALogin(t testing.TB, b *Browser) spaLogin {
 	return spaLogin{walker: w, route: route, hits: &hits, user: &gotUser, password: &gotPass}
 }
 
+// TestWalkJavaScriptLogin runs in each browser make deps installs: the headless shell headless
+// runs use, and the full chromium (its own flags) a visible run or a missing shell falls back to.
 func TestWalkJavaScriptLogin(t *testing.T) {
-	spa := newSPALogin(t, startBrowser(t))
+	for _, exe := range []string{headlessShell, "chromium"} {
+		t.Run(exe, func(t *testing.T) {
+			if _, err := exec.LookPath(exe); err != nil && os.Getenv("CI") != "" {
+				t.Fatalf("CI: %v (make deps installs it)", err)
+			}
+			walkJavaScriptLogin(t, startBrowserAt(t, exe))
+		})
+	}
+}
+
+func walkJavaScriptLogin(t *testing.T, b *Browser) {
+	spa := newSPALogin(t, b)
 	w, log, hits, gotUser, gotPass := spa.walker, spa.walker.Log, spa.hits, spa.user, spa.password
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
