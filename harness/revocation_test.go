@@ -3,28 +3,21 @@ package harness
 import (
 	"context"
 	"encoding/base64"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/grantcheck/grantcheck/harness/catalog"
+	"github.com/grantcheck/grantcheck/harness/loopback"
 )
 
 // hostile serves userinfo and introspection answers that prove nothing about a token.
 func hostile(t *testing.T, userinfo, introspection http.HandlerFunc) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	mux := http.NewServeMux()
 	mux.Handle("/userinfo", userinfo)
 	mux.Handle("/introspect", introspection)
-	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: mux}}
-	srv.Start()
-	t.Cleanup(srv.Close)
+	srv := loopback.Server(t, mux)
 	return srv.URL
 }
 

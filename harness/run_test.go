@@ -2,7 +2,6 @@ package harness
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/grantcheck/grantcheck/harness/catalog"
 	"github.com/grantcheck/grantcheck/harness/config"
+	"github.com/grantcheck/grantcheck/harness/loopback"
 )
 
 // Every authorization flow starts with an empty cookie jar: a provider whose session cookie from
@@ -49,16 +49,10 @@ func TestFlowsDoNotShareCookies(t *testing.T) {
 // a code of its own and the request's state; seen runs first on each request.
 func codeServer(t *testing.T, seen func(*http.Request, http.ResponseWriter)) *httptest.Server {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		seen(r, w)
 		q := url.Values{"code": {"c0de-value-" + r.URL.Query().Get("state")}, "state": {r.URL.Query().Get("state")}}
 		http.Redirect(w, r, r.URL.Query().Get("redirect_uri")+"?"+q.Encode(), http.StatusFound)
-	})}}
-	srv.Start()
-	t.Cleanup(srv.Close)
+	}))
 	return srv
 }

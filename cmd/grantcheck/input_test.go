@@ -2,29 +2,23 @@ package main
 
 import (
 	"bytes"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/grantcheck/grantcheck/harness/loopback"
 )
 
 // TestBadLabelFilterIsAUsageError: exit 2 with one line, before discovery or any login.
 func TestBadLabelFilterIsAUsageError(t *testing.T) {
 	var hits atomic.Int32
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	srv := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		hits.Add(1)
 		http.NotFound(w, nil)
-	})}}
-	srv.Start()
-	defer srv.Close()
+	}))
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(path, []byte("provider:\n  issuer: "+srv.URL+"\n"+validClients), 0o600); err != nil {
 		t.Fatal(err)

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -19,6 +17,7 @@ import (
 
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/httpsession"
+	"github.com/grantcheck/grantcheck/harness/loopback"
 	"github.com/grantcheck/grantcheck/harness/pkce"
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
@@ -58,11 +57,7 @@ func newOP(t *testing.T) *fakeOP {
 		"/login":     (*fakeOP).loginPage,
 		"/consent":   (*fakeOP).consentPage,
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		op.mu.Lock()
 		op.requests = append(op.requests, r.Method+" "+r.URL.Path)
 		h, ok := op.pages[r.URL.Path]
@@ -72,9 +67,7 @@ func newOP(t *testing.T) *fakeOP {
 			return
 		}
 		h(op, w, r)
-	})}}
-	srv.Start()
-	t.Cleanup(srv.Close)
+	}))
 	op.URL = srv.URL
 	return op
 }

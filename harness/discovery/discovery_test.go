@@ -6,13 +6,13 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/go-resty/resty/v2"
 
 	"github.com/grantcheck/grantcheck/harness/httpsession/httpsessiontest"
+	"github.com/grantcheck/grantcheck/harness/loopback"
 )
 
 // client is the harness's recording client, as Connect builds it.
@@ -26,20 +26,14 @@ func client(t *testing.T) *resty.Client {
 // plus path.
 func provider(t *testing.T, path string, answer func(issuer string, w http.ResponseWriter)) (issuer string) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	issuer = "http://" + l.Addr().String() + path
-	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != path+"/.well-known/openid-configuration" {
 			http.NotFound(w, r)
 			return
 		}
-		answer(issuer, w)
-	})}}
-	srv.Start()
-	t.Cleanup(srv.Close)
+		answer(issuer, w) // set below, before any request can arrive
+	}))
+	issuer = srv.URL + path
 	return issuer
 }
 

@@ -1,9 +1,7 @@
 package httpsession
 
 import (
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +9,7 @@ import (
 	"time"
 
 	"github.com/grantcheck/grantcheck/harness/config"
+	"github.com/grantcheck/grantcheck/harness/loopback"
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
 
@@ -53,11 +52,7 @@ func TestNewBaseCAFile(t *testing.T) {
 }
 
 func TestClientDoesNotFollowRedirectsAndKeepsCookies(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/start":
 			http.SetCookie(w, &http.Cookie{Name: "sid", Value: "abcdef123456", Path: "/"})
@@ -68,9 +63,7 @@ func TestClientDoesNotFollowRedirectsAndKeepsCookies(t *testing.T) {
 				w.Write([]byte(c.Value))
 			}
 		}
-	})}}
-	srv.Start()
-	t.Cleanup(srv.Close)
+	}))
 
 	base, err := NewBase(parse(t, ""))
 	if err != nil {
@@ -117,11 +110,7 @@ func TestClientDoesNotFollowRedirectsAndKeepsCookies(t *testing.T) {
 func TestBreakerGivesUpOnAStalledProvider(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/ok":
 			w.Write([]byte("ok"))
@@ -140,9 +129,7 @@ func TestBreakerGivesUpOnAStalledProvider(t *testing.T) {
 			case <-r.Context().Done():
 			}
 		}
-	})}}
-	srv.Start()
-	defer srv.Close()
+	}))
 	cfg := parse(t, "")
 	cfg.Timeouts.Request = config.Duration(200 * time.Millisecond)
 	base, err := NewBase(cfg)

@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -18,6 +16,7 @@ import (
 
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/httpsession/httpsessiontest"
+	"github.com/grantcheck/grantcheck/harness/loopback"
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
 
@@ -52,11 +51,7 @@ func (e *endpoint) Last() seen {
 func newEndpoint(t *testing.T, status int, body string) *endpoint {
 	t.Helper()
 	e := &endpoint{}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		e.mu.Lock()
 		e.last = seen{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
@@ -65,9 +60,7 @@ func newEndpoint(t *testing.T, status int, body string) *endpoint {
 		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 		w.WriteHeader(status)
 		io.WriteString(w, body)
-	})}}
-	srv.Start()
-	t.Cleanup(srv.Close)
+	}))
 	e.URL = srv.URL + "/token"
 	return e
 }

@@ -4,12 +4,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/grantcheck/grantcheck/harness/loopback"
 )
 
 const (
@@ -18,26 +18,13 @@ const (
 	issuedCookie = "f3a9c2d1e0b7"
 )
 
-// newServer starts a server on 127.0.0.1 only.
-func newServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: h}}
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv
-}
-
 func recordingClient(log *Log) *http.Client {
 	return &http.Client{Transport: &Transport{Base: http.DefaultTransport, Log: log}, Timeout: 5 * time.Second}
 }
 
 func TestTransportRecordsRedactedExchange(t *testing.T) {
 	var seenStep, seenBody, seenAuth string
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		seenStep = r.Header.Get(StepHeader)
 		seenAuth = r.Header.Get("Authorization")
 		b, _ := io.ReadAll(r.Body)
@@ -46,7 +33,7 @@ func TestTransportRecordsRedactedExchange(t *testing.T) {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Set-Cookie", "sid="+issuedCookie+"; Path=/; HttpOnly")
 		io.WriteString(w, `{"access_token":"`+issuedToken+`","token_type":"Bearer"}`)
-	})
+	}))
 	log := NewLog(NewRedactor(clientSecret).Child())
 	body := "grant_type=authorization_code&code=Qcb0Orv1zh30vL1MPRsbm&client_id=app-a&client_secret=" + clientSecret
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/token?code=Qcb0Orv1zh30vL1MPRsbm", strings.NewReader(body))
@@ -122,10 +109,10 @@ func TestTransportBodyLimit(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			srv := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "text/plain")
 				w.Write([]byte(strings.Repeat("x", tc.size)))
-			})
+			}))
 			log := NewLog(NewRedactor())
 			resp, err := recordingClient(log).Get(srv.URL + "/big")
 			rec, ok := log.Last()
@@ -163,7 +150,7 @@ func TestTransportBodyLimit(t *testing.T) {
 }
 
 func TestTransportRecordsTransportErrors(t *testing.T) {
-	srv := newServer(t, func(http.ResponseWriter, *http.Request) {})
+	srv := loopback.Server(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	addr := srv.URL
 	srv.Close()
 	log := NewLog(NewRedactor())
@@ -181,10 +168,10 @@ func TestTransportRecordsTransportErrors(t *testing.T) {
 }
 
 func TestTransportKeepsRequestBodyForRetries(t *testing.T) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		w.Write(b)
-	})
+	}))
 	log := NewLog(NewRedactor())
 	req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader("a=1"))
 	tr := &Transport{Base: http.DefaultTransport, Log: log}
@@ -256,7 +243,7 @@ func TestRecordString(t *testing.T) {
 }
 
 func TestCaptureGivesEachRequestItsRecord(t *testing.T) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, r.URL.Path) })
+	srv := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, r.URL.Path) }))
 	log := NewLog(NewRedactor())
 	c := recordingClient(log)
 	const n = 8
@@ -289,7 +276,7 @@ func TestCaptureGivesEachRequestItsRecord(t *testing.T) {
 // A token in a success response's header is hidden (the body is read, and learned from, before
 // the headers are shown); provider bytes are escaped; bodies and header values are excerpts.
 func TestTransportRecordIsCleanAndBounded(t *testing.T) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Echo-Token", issuedToken)
 		w.Header().Set("X-Big", strings.Repeat("h", 100_000))
 		if r.URL.Path == "/big" {
@@ -298,7 +285,7 @@ func TestTransportRecordIsCleanAndBounded(t *testing.T) {
 			return
 		}
 		io.WriteString(w, `{"access_token":"`+issuedToken+`","note":"\u001b]0;owned\u0007"}`+"\x1b[32m39 passed\r")
-	})
+	}))
 	log := NewLog(NewRedactor())
 	for _, path := range []string{"/token", "/big"} {
 		resp, err := recordingClient(log).Get(srv.URL + path)

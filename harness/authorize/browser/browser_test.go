@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -19,6 +17,7 @@ import (
 
 	"github.com/grantcheck/grantcheck/harness/authorize"
 	"github.com/grantcheck/grantcheck/harness/config"
+	"github.com/grantcheck/grantcheck/harness/loopback"
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
 
@@ -44,18 +43,6 @@ func startBrowserAt(t testing.TB, executable string) *Browser {
 	}
 	t.Cleanup(b.Close)
 	return b
-}
-
-func listen(t testing.TB, h http.Handler) *httptest.Server {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: h}}
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv
 }
 
 // spaHTML has no form: the script builds the fields, posts JSON, then shows consent on the same URL.
@@ -91,13 +78,13 @@ type spaLogin struct {
 
 func newSPALogin(t testing.TB, b *Browser) spaLogin {
 	var hits atomic.Int32
-	client := listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	client := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
 		t.Logf("redirect URI hit: %s %s %v", r.Method, r.URL, r.Header)
 	}))
 	redirect := client.URL + "/cb"
 	var gotUser, gotPass atomic.Value
-	op := listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	op := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/authorize":
 			http.Redirect(w, r, "/app?state="+url.QueryEscape(r.URL.Query().Get("state")), http.StatusFound)
@@ -181,7 +168,7 @@ func walkJavaScriptLogin(t *testing.T, b *Browser) {
 
 func TestNoStepMatchesDescribesThePageAndSavesAScreenshot(t *testing.T) {
 	b := startBrowser(t)
-	op := listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	op := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		w.Write([]byte(`<!doctype html><body><h1>Who are you?</h1><input id="email" type="email"><input name="secret" type="password">
 <input type="hidden" name="csrf" value="x"><button type="submit">Next</button><input id="gone" style="display:none"></body>`))
