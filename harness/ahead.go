@@ -3,7 +3,6 @@ package harness
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -181,37 +180,6 @@ func (a *loginAhead) counts() (handed, unused int) {
 	return a.handed, unused
 }
 
-// loginTimes is how long each of the run's flows took.
-type loginTimes struct {
-	mu    sync.Mutex
-	times []time.Duration
-}
-
-func (l *loginTimes) add(d time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.times = append(l.times, d)
-}
-
-// LoginStats is what the run's flows cost so far: how many, their median and slowest time, and
-// what login.ahead did. ok is false when no flow ran.
-func (p *Provider) LoginStats() (s LoginStats, ok bool) {
-	p.logins.mu.Lock()
-	times := slices.Clone(p.logins.times)
-	p.logins.mu.Unlock()
-	if len(times) == 0 {
-		return LoginStats{}, false
-	}
-	slices.Sort(times)
-	s = LoginStats{Driver: p.Config.Login.Driver, Flows: len(times), Median: times[len(times)/2], Max: times[len(times)-1]}
-	s.Ahead, s.Unused = p.ahead.counts()
-	return s, true
-}
-
-// LoginStats is the cost of a run's authorization flows (see Provider.LoginStats).
-type LoginStats struct {
-	Driver        string
-	Flows         int
-	Median, Max   time.Duration
-	Ahead, Unused int
-}
+// LoginsAhead is how many flows login.ahead handed to a scenario, and how many it dropped or
+// still holds unused.
+func (p *Provider) LoginsAhead() (handed, unused int) { return p.ahead.counts() }

@@ -65,7 +65,7 @@ func (pf *Prefetched[T]) begin(p *Provider, filter types.LabelFilter) {
 			return
 		}
 	}
-	if controlFailure(p, needs) != nil || !filter(Labels(e)) {
+	if _, err := controlFailure(p, needs); err != nil || !filter(Labels(e)) {
 		return
 	}
 	pf.once.Do(func() {

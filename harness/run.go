@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -301,4 +302,23 @@ func (r *Run) WaitUntil(t time.Time, why string) {
 // Bearer starts a request presenting an access token (userinfo, RFC 6750 §2.1).
 func (r *Run) Bearer(endpoint, accessToken, step string) *token.Request {
 	return token.New(r.http, r.Log, endpoint, step).AsGET().Authenticate(token.Auth{Method: token.AuthBearer, Secret: accessToken})
+}
+
+// loginTimes is how long each of the run's flows took.
+type loginTimes struct {
+	mu    sync.Mutex
+	times []time.Duration
+}
+
+func (l *loginTimes) add(d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.times = append(l.times, d)
+}
+
+// LoginTimes is how long each of the run's flows took so far, in the order they ended.
+func (p *Provider) LoginTimes() []time.Duration {
+	p.logins.mu.Lock()
+	defer p.logins.mu.Unlock()
+	return slices.Clone(p.logins.times)
 }

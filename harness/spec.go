@@ -79,14 +79,10 @@ func needReason(p *Provider, n catalog.Need) string {
 // categoryTag is how a failure names its category; " MUST" (oauth.MustTag) marks a finding that
 // breaks a MUST whatever the scenario's level, e.g. a malformed error response in a SHOULD scenario.
 // controlFailure is the failed control of a role the needs rely on, or nil.
-func controlFailure(p *Provider, needs []catalog.Need) error {
-	_, err := controlFailureFiles(p, needs)
-	return err
-}
-
-// controlFailureFiles is controlFailure with the files the failed control saved (a screenshot of
-// the login page it stopped on), which the scenario's verdict links.
-func controlFailureFiles(p *Provider, needs []catalog.Need) ([]verdict.File, error) {
+//
+// files are what the failed control saved (a screenshot of the login page it stopped on), which
+// the scenario's verdict links.
+func controlFailure(p *Provider, needs []catalog.Need) (files []verdict.File, err error) {
 	for _, n := range needs {
 		if n.IsControl() {
 			role := config.Role(n.Role())
@@ -115,7 +111,7 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 			skip(e, why)
 		}
 	}
-	if files, err := controlFailureFiles(p, needs); err != nil {
+	if files, err := controlFailure(p, needs); err != nil {
 		v := verdict.Verdict{ID: e.ID, Result: verdict.Error, Reason: err.Error(), Files: files} // cleaned in Control
 		ginkgo.AddReportEntry(verdict.EntryVerdict, v, ginkgo.ReportEntryVisibilityNever)
 		ginkgo.Fail("ERROR: " + v.Reason)

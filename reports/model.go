@@ -54,6 +54,16 @@ type Logins struct {
 	Unused int `json:"unused,omitempty"`
 }
 
+// NewLogins sums up a run's flow times (nil when none ran) and what login.ahead did.
+func NewLogins(driver string, times []time.Duration, ahead, unused int) *Logins {
+	if len(times) == 0 {
+		return nil
+	}
+	sorted := slices.Sorted(slices.Values(times))
+	return &Logins{Driver: driver, Flows: len(sorted), Median: sorted[len(sorted)/2], Max: sorted[len(sorted)-1],
+		Ahead: ahead, Unused: unused}
+}
+
 // String is the one line the summary and the reports print.
 func (l Logins) String() string {
 	s := fmt.Sprintf("%d %s with the %s driver, median %s, slowest %s", l.Flows, plural(l.Flows, "login", "logins"),

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,19 +56,8 @@ func TestCommandDriverOnJavaScriptLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The provider runs in this process: its log of refused requests is noise here.
-	prev := slog.Default()
-	slog.SetDefault(slog.New(slog.DiscardHandler))
-	defer slog.SetDefault(prev)
-	srv, err := reference.Start(reference.Options{CodeTTL: 2e9, Login: reference.LoginJS, LoginCommand: []string{node, script}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	cfg := filepath.Join(t.TempDir(), "command.yaml")
-	if err := os.WriteFile(cfg, srv.ConfigYAML(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := referenceConfig(t, reference.Options{CodeTTL: 2e9, Login: reference.LoginJS, LoginCommand: []string{node, script}},
+		func(yaml []byte) []byte { return yaml })
 	c := runChild(t, "--config", cfg)
 	if diff := mismatches(c.run, nil); len(diff) > 0 {
 		t.Errorf("the clean reference with the command driver must pass every scenario:\n  %s\n%s", strings.Join(diff, "\n  "), c.output)
@@ -95,22 +83,13 @@ func TestUnmatchedBrowserStepIsLinkedFromTheReports(t *testing.T) {
 		t.Skip("starts a browser")
 	}
 	needBrowser(t)
-	prev := slog.Default()
-	slog.SetDefault(slog.New(slog.DiscardHandler))
-	defer slog.SetDefault(prev)
-	srv, err := reference.Start(reference.Options{CodeTTL: 2e9, Login: reference.LoginJS})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	yaml := strings.Replace(string(srv.ConfigYAML()), `click: "#consent-allow"`, `click: "#approve"`, 1)
-	if !strings.Contains(yaml, `"#approve"`) {
-		t.Fatal("the generated config has no consent step to break")
-	}
-	cfg := filepath.Join(t.TempDir(), "broken-step.yaml")
-	if err := os.WriteFile(cfg, []byte(yaml+"timeouts:\n  login: 3s\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := referenceConfig(t, reference.Options{CodeTTL: 2e9, Login: reference.LoginJS}, func(yaml []byte) []byte {
+		broken := bytes.Replace(yaml, []byte(`click: "#consent-allow"`), []byte(`click: "#approve"`), 1)
+		if bytes.Equal(broken, yaml) {
+			t.Fatal("the generated config has no consent step to break")
+		}
+		return append(broken, "timeouts:\n  login: 3s\n"...)
+	})
 	c := runChild(t, "--config", cfg, "--label-filter", "id:baseline-exchange")
 	var res *reports.Result
 	for i := range c.run.Results {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -131,7 +130,6 @@ func TestExplainErrorsAreOneLine(t *testing.T) {
 // --probe confirms a cause against a live provider, and weakens it when the provider accepts the
 // change (the reference provider with the redirect-uri-optional fault).
 func TestExplainProbe(t *testing.T) {
-	slog.SetDefault(slog.New(slog.DiscardHandler))
 	dir := filepath.Join(explainCases, "redirect-uri-missing")
 	authz, err := os.ReadFile(filepath.Join(dir, "authorize.url"))
 	if err != nil {
@@ -142,15 +140,7 @@ func TestExplainProbe(t *testing.T) {
 		{"redirect-uri-optional", "possible", "was accepted (HTTP 200)"},
 	} {
 		t.Run("fault="+c.fault, func(t *testing.T) {
-			srv, err := reference.Start(reference.Options{CodeTTL: 5 * time.Second, Fault: c.fault})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer srv.Close()
-			cfg := filepath.Join(t.TempDir(), "provider.yaml")
-			if err := os.WriteFile(cfg, srv.ConfigYAML(), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			cfg := referenceConfig(t, reference.Options{CodeTTL: 5 * time.Second, Fault: c.fault}, func(yaml []byte) []byte { return yaml })
 			code, out, stderr := explainMain(t, "--authorize-url", strings.TrimSpace(string(authz)),
 				"--token-request", filepath.Join(dir, "token.curl"), "--config", cfg, "--probe", "--format", "json")
 			if code != 1 {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -163,7 +162,6 @@ type hostileRun struct {
 
 func runHostile(t *testing.T, wrap func(http.Handler) http.Handler, extraYAML string) hostileRun {
 	t.Helper()
-	slog.SetDefault(slog.New(slog.DiscardHandler))
 	cfgPath, seen := startWitnessed(t, reference.Options{CodeTTL: 2 * time.Second, Wrap: wrap}, extraYAML)
 	dir := t.TempDir()
 	args, _ := json.Marshal([]string{"run", "--config", cfgPath, "--reports", dir})

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -26,7 +25,6 @@ func TestNoSecretsInReports(t *testing.T) {
 		t.Skip("runs the whole suite")
 	}
 	t.Parallel()
-	slog.SetDefault(slog.New(slog.DiscardHandler)) // the provider library's request log
 	for _, fault := range []string{"", "error-html"} {
 		name := fault
 		if name == "" {

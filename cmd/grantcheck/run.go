@@ -125,15 +125,12 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 			cfg.Provider.Issuer, *seed, filepath.Join(shownDir(dir), "ginkgo-console.log"))
 	}
 	report := suites.Run(opts)
-	meta := reports.Meta{
+	handed, unused := p.LoginsAhead()
+	run := reports.FromGinkgo(report, reports.Meta{
 		Provider: cfg.Provider.Name, Issuer: cfg.Provider.Issuer, Strict: *strict,
 		Version: version(), ConfigFile: *configPath, Clean: p.Redactor().Clean,
-	}
-	if s, ok := p.LoginStats(); ok {
-		logins := reports.Logins(s)
-		meta.Logins = &logins
-	}
-	run := reports.FromGinkgo(report, meta)
+		Logins: reports.NewLogins(cfg.Login.Driver, p.LoginTimes(), handed, unused),
+	})
 	fmt.Fprintln(stdout)
 	summary := reports.WriteSummary
 	if isTerminal(stdout) && os.Getenv("NO_COLOR") == "" {

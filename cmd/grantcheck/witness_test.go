@@ -1,6 +1,7 @@
 package main
 
 import (
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
@@ -9,9 +10,26 @@ import (
 	"github.com/grantcheck/grantcheck/fixtures/reference"
 )
 
-// startWitnessed starts the reference provider recording every secret value crossing its edge,
-// writes its configuration (plus extraYAML) to a file, and stops it when the test ends. seen lists
-// the values witnessed so far.
+// referenceConfig starts the reference provider in this process (its request log silenced: the
+// transcripts say the same), writes its configuration as edit returns it to a file, and stops the
+// provider when the test ends.
+func referenceConfig(t *testing.T, opts reference.Options, edit func([]byte) []byte) (cfgPath string) {
+	t.Helper()
+	slog.SetDefault(slog.New(slog.DiscardHandler))
+	srv, err := reference.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	cfgPath = filepath.Join(t.TempDir(), "reference.yaml")
+	if err := os.WriteFile(cfgPath, edit(srv.ConfigYAML()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfgPath
+}
+
+// startWitnessed is referenceConfig (plus extraYAML) with the provider recording every secret
+// value crossing its edge; seen lists the values witnessed so far.
 func startWitnessed(t *testing.T, opts reference.Options, extraYAML string) (cfgPath string, seen func() []string) {
 	t.Helper()
 	var mu sync.Mutex
@@ -21,15 +39,7 @@ func startWitnessed(t *testing.T, opts reference.Options, extraYAML string) (cfg
 		values[v] = true
 		mu.Unlock()
 	}
-	srv, err := reference.Start(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	cfgPath = filepath.Join(t.TempDir(), "reference.yaml")
-	if err := os.WriteFile(cfgPath, append(srv.ConfigYAML(), extraYAML...), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath = referenceConfig(t, opts, func(yaml []byte) []byte { return append(yaml, extraYAML...) })
 	return cfgPath, func() []string {
 		mu.Lock()
 		defer mu.Unlock()
