@@ -90,7 +90,7 @@ func (r *Run) flow(role config.Role, opts ...CodeOption) (authorize.Outcome, err
 		return authorize.Outcome{}, fmt.Errorf("client role %q is not configured", role)
 	}
 	v := pkce.New(pkce.S256)
-	req := authorize.Request{Client: client, Scope: r.P.Config.Provider.Scope, PKCE: &v,
+	req := authorize.Request{Client: client, Scope: r.P.Config.ScopeOf(role), PKCE: &v,
 		Extra: r.P.Config.Provider.AuthorizeParams}
 	for _, o := range opts {
 		o(&req)

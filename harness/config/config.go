@@ -117,6 +117,17 @@ type Client struct {
 	GrantTypes []string `yaml:"grant_types"`
 	// PKCE: "required" (the provider must refuse a code request without a challenge) or "" / "optional".
 	PKCE string `yaml:"pkce"`
+	// Scope the client is registered for, sent by its controls and flows instead of provider.scope
+	// (many providers grant a client only its own scopes, and refuse or narrow anything else).
+	Scope string `yaml:"scope"`
+}
+
+// ScopeOf is the scope a role's requests send: the client's own, else provider.scope.
+func (c *Config) ScopeOf(r Role) string {
+	if cl := c.Clients.Get(r); cl != nil && cl.Scope != "" {
+		return cl.Scope
+	}
+	return c.Provider.Scope
 }
 
 // Allows reports whether grantType is among the client's grant types.
