@@ -125,7 +125,7 @@ func (a *loginAhead) fill() {
 		}
 		var best config.Role
 		bestScore := 0.0
-		for _, role := range []config.Role{config.Primary, config.Secondary, config.Public, config.Restricted} {
+		for _, role := range config.Roles {
 			if a.asked[role] == 0 || a.p.ControlErr(role) != nil {
 				continue
 			}

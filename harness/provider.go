@@ -59,7 +59,7 @@ func Connect(ctx context.Context, cfg *config.Config) (*Provider, error) {
 		}
 	}
 	p := &Provider{Config: cfg, base: base, redactor: transcript.NewRedactor(cfg.Secrets()...)}
-	for _, r := range []config.Role{config.Primary, config.Secondary, config.Public, config.Restricted} {
+	for _, r := range config.Roles {
 		if c := cfg.Clients.Get(r); c != nil {
 			p.redactor.Client(c.ClientID) // an echoed Basic header is base64 of id:secret
 		}
@@ -144,7 +144,7 @@ func (p *Provider) Control(ctx context.Context) error {
 	p.controls, p.performed, p.controlFiles = map[config.Role]error{}, map[string]bool{}, map[config.Role][]verdict.File{}
 	p.controlMu.Unlock()
 	var wg sync.WaitGroup
-	for _, role := range []config.Role{config.Primary, config.Secondary, config.Public, config.Restricted} {
+	for _, role := range config.Roles {
 		c := p.Config.Clients.Get(role)
 		if c == nil {
 			continue
@@ -161,7 +161,7 @@ func (p *Provider) Control(ctx context.Context) error {
 	}
 	wg.Wait()
 	var errs []error
-	for _, role := range []config.Role{config.Primary, config.Secondary, config.Public, config.Restricted} {
+	for _, role := range config.Roles {
 		if err := p.ControlErr(role); err != nil {
 			errs = append(errs, err)
 		}
@@ -233,7 +233,7 @@ func (p *Provider) SupportsGrant(grant string) bool {
 	if p.Discovery.SupportsGrant(grant) {
 		return true
 	}
-	for _, role := range []config.Role{config.Primary, config.Secondary, config.Public, config.Restricted} {
+	for _, role := range config.Roles {
 		c := p.Config.Clients.Get(role)
 		// A restricted client whose client_credentials control failed declares a grant the
 		// provider does not perform: a setup error, not evidence of support.

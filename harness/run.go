@@ -143,7 +143,12 @@ func (r *Run) Code(role config.Role, opts ...CodeOption) *authorize.Code {
 
 // Request starts a token request authenticated as role.
 func (r *Run) Request(role config.Role, step string) *token.Request {
-	return token.New(r.http, r.Log, r.P.Discovery.TokenEndpoint, step).Authenticate(token.AuthOf(r.Client(role)))
+	return token.New(r.http, r.Log, r.P.Discovery.TokenEndpoint, step).Authenticate(r.AuthOf(role))
+}
+
+// AuthOf is the role's registered authentication; its assertions name the issuer as audience.
+func (r *Run) AuthOf(role config.Role) token.Auth {
+	return token.AuthOf(r.Client(role)).WithAudience(r.P.Config.Provider.Issuer)
 }
 
 // Redeem is the valid redemption of code by role: every scenario mutates this request.

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/grantcheck/grantcheck/harness/assertion"
 )
 
 // Config is the whole run configuration. Field docs are the user documentation of the YAML schema.
@@ -72,6 +74,12 @@ type Clients struct {
 	Secondary  *Client `yaml:"secondary"`
 	Public     *Client `yaml:"public"`
 	Restricted *Client `yaml:"restricted"`
+	// Assertion is a client authenticating with a JWT (private_key_jwt, or client_secret_jwt) for
+	// the client-assertion family, when no other role does.
+	Assertion *Client `yaml:"assertion"`
+	// AssertionSecret is a second client authenticating with a JWT, client_secret_jwt usually: the
+	// client-assertion scenarios that need a second such client or a client secret use it.
+	AssertionSecret *Client `yaml:"assertion_secret"`
 }
 
 // Role names a client role.
@@ -82,7 +90,13 @@ const (
 	Secondary  Role = "secondary"
 	Public     Role = "public"
 	Restricted Role = "restricted"
+	// The client-assertion roles.
+	Assertion       Role = "assertion"
+	AssertionSecret Role = "assertion_secret"
 )
+
+// Roles is every role, in catalogue order.
+var Roles = []Role{Primary, Secondary, Public, Restricted, Assertion, AssertionSecret}
 
 // Get returns the client of a role, nil when not configured.
 func (c Clients) Get(r Role) *Client {
@@ -95,6 +109,10 @@ func (c Clients) Get(r Role) *Client {
 		return c.Public
 	case Restricted:
 		return c.Restricted
+	case Assertion:
+		return c.Assertion
+	case AssertionSecret:
+		return c.AssertionSecret
 	}
 	return nil
 }
@@ -104,6 +122,11 @@ const (
 	AuthBasic = "client_secret_basic"
 	AuthPost  = "client_secret_post"
 	AuthNone  = "none"
+	// AuthPrivateKeyJWT and AuthSecretJWT authenticate with a signed JWT, the client assertion
+	// (RFC 7523 §2.2, OpenID Connect Core 1.0 §9): signed by the client's private key, or a MAC
+	// keyed by its client secret.
+	AuthPrivateKeyJWT = "private_key_jwt"
+	AuthSecretJWT     = "client_secret_jwt"
 )
 
 // Client is what a client is registered with at the provider; it is also what the suite asserts the
@@ -120,6 +143,25 @@ type Client struct {
 	// Scope the client is registered for, sent by its controls and flows instead of provider.scope
 	// (many providers grant a client only its own scopes, and refuse or narrow anything else).
 	Scope string `yaml:"scope"`
+	// PrivateKey signs the private_key_jwt assertions: a PEM private key or a private JWK, from
+	// the environment like every secret. PrivateKeyFile names a file holding one instead.
+	PrivateKey     string `yaml:"private_key" secret:"true"`
+	PrivateKeyFile string `yaml:"private_key_file"`
+	// KeyID is the kid the assertions carry (default: the JWK's kid, else none); Alg the signing
+	// algorithm (default: RS256 for RSA, ES256/384/512 by curve, EdDSA; HS256 for client_secret_jwt).
+	KeyID string `yaml:"key_id"`
+	Alg   string `yaml:"alg"`
+
+	// key is the parsed signing key of a private_key_jwt or client_secret_jwt client.
+	key *assertion.Key
+}
+
+// SigningKey is the key a JWT-authenticating client signs its assertions with (nil for others).
+func (c *Client) SigningKey() *assertion.Key { return c.key }
+
+// UsesAssertion reports whether the client authenticates with a JWT.
+func (c *Client) UsesAssertion() bool {
+	return c.AuthMethod == AuthPrivateKeyJWT || c.AuthMethod == AuthSecretJWT
 }
 
 // ScopeOf is the scope a role's requests send: the client's own, else provider.scope.
@@ -269,7 +311,7 @@ func (c *Config) applyDefaults() {
 	if c.Provider.Name == "" {
 		c.Provider.Name = c.Provider.Issuer
 	}
-	for _, r := range []Role{Primary, Secondary, Public, Restricted} {
+	for _, r := range Roles {
 		cl := c.Clients.Get(r)
 		if cl == nil {
 			continue

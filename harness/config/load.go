@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/grantcheck/grantcheck/harness/assertion"
 )
 
 // Load reads, expands, checks and validates the configuration at path.
@@ -347,7 +349,7 @@ func (p *parser) validate(c *Config) error {
 		return p.fail("provider.refresh_reuse_grace", "a grace period needs refresh_rotation rotate or rotate-detect-reuse")
 	}
 	roles := 0
-	for _, r := range []Role{Primary, Secondary, Public, Restricted} {
+	for _, r := range Roles {
 		cl := c.Clients.Get(r)
 		if cl == nil {
 			continue
@@ -363,8 +365,22 @@ func (p *parser) validate(c *Config) error {
 				return p.fail(base+".client_secret", "required for auth_method %s", cl.AuthMethod)
 			}
 		case AuthNone:
+		case AuthPrivateKeyJWT, AuthSecretJWT:
+			if err := p.validateAssertionKey(base, cl); err != nil {
+				return err
+			}
 		default:
-			return p.fail(base+".auth_method", "%q is not one of %s, %s, %s", cl.AuthMethod, AuthBasic, AuthPost, AuthNone)
+			return p.fail(base+".auth_method", "%q is not one of %s, %s, %s, %s, %s", cl.AuthMethod, AuthBasic, AuthPost,
+				AuthPrivateKeyJWT, AuthSecretJWT, AuthNone)
+		}
+		if !cl.UsesAssertion() {
+			for _, f := range []struct{ key, value string }{{"private_key", cl.PrivateKey},
+				{"private_key_file", cl.PrivateKeyFile}, {"key_id", cl.KeyID}, {"alg", cl.Alg}} {
+				if f.value != "" {
+					return p.fail(base+"."+f.key, "only a client with auth_method %s or %s signs assertions (auth_method is %s)",
+						AuthPrivateKeyJWT, AuthSecretJWT, cl.AuthMethod)
+				}
+			}
 		}
 		if r != Restricted && len(cl.RedirectURIs) == 0 {
 			return p.fail(base+".redirect_uris", "at least one registered redirect URI is required")
@@ -392,5 +408,58 @@ func (p *parser) validate(c *Config) error {
 	if n := c.Concurrency.Parallel; n < 2 || n > 64 {
 		return p.fail("concurrency.parallel", "%d is not between 2 and 64", n)
 	}
+	return nil
+}
+
+// validateAssertionKey reads and checks the key a private_key_jwt or client_secret_jwt client signs
+// its assertions with, so a bad key is a setup error at its line, not an ERROR in every scenario.
+func (p *parser) validateAssertionKey(base string, cl *Client) error {
+	if cl.AuthMethod == AuthSecretJWT {
+		if cl.ClientSecret == "" {
+			return p.fail(base+".client_secret", "required for auth_method %s: the assertions are a MAC keyed by it", cl.AuthMethod)
+		}
+		for _, f := range []struct{ key, value string }{{"private_key", cl.PrivateKey}, {"private_key_file", cl.PrivateKeyFile}} {
+			if f.value != "" {
+				return p.fail(base+"."+f.key, "a %s client signs with its client_secret, not a private key", AuthSecretJWT)
+			}
+		}
+		key, err := assertion.Secret(cl.ClientSecret, cl.Alg)
+		if err != nil {
+			return p.fail(base+".alg", "%v", err)
+		}
+		key.KeyID = cl.KeyID
+		cl.key = key
+		return nil
+	}
+	field, text := base+".private_key", cl.PrivateKey
+	switch {
+	case cl.PrivateKey != "" && cl.PrivateKeyFile != "":
+		return p.fail(base+".private_key_file", "set private_key or private_key_file, not both")
+	case cl.PrivateKeyFile != "":
+		field = base + ".private_key_file"
+		path := cl.PrivateKeyFile
+		if !filepath.IsAbs(path) && p.file != "" {
+			if _, err := os.Stat(p.file); err == nil {
+				path = filepath.Join(filepath.Dir(p.file), path) // relative to the configuration file
+			}
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return p.fail(field, "%v", err)
+		}
+		text = string(data)
+	case cl.PrivateKey == "":
+		return p.fail(base+".private_key", "required for auth_method %s: the client's private key as PEM or JWK "+
+			"(e.g. private_key: ${APP_KEY}), or private_key_file", AuthPrivateKeyJWT)
+	}
+	key, err := assertion.ParsePrivate(text, cl.KeyID, cl.Alg)
+	if err != nil {
+		// The error never quotes the key: it may be most of a secret.
+		if cl.Alg != "" && strings.Contains(err.Error(), "alg ") {
+			field = base + ".alg"
+		}
+		return p.fail(field, "%v", err)
+	}
+	cl.key = key
 	return nil
 }

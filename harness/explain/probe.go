@@ -159,7 +159,7 @@ func (p *prober) try(ctx context.Context, pr probe) (int, error) {
 		return 0, err
 	}
 	valid := func(step string) *token.Request {
-		r := token.New(p.http, p.log, p.endpoint, step).Authenticate(token.AuthOf(p.client)).
+		r := token.New(p.http, p.log, p.endpoint, step).Authenticate(token.AuthOf(p.client).WithAudience(p.cfg.Provider.Issuer)).
 			Set("grant_type", "authorization_code").Set("code", code.Value).Set("redirect_uri", code.RedirectURI)
 		if code.PKCE != nil {
 			p.log.Redactor.Learn("code_verifier", code.PKCE.Value)

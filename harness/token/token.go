@@ -11,9 +11,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/go-resty/resty/v2"
 
+	"github.com/grantcheck/grantcheck/harness/assertion"
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/transcript"
 	"github.com/grantcheck/grantcheck/harness/verdict"
@@ -42,6 +44,30 @@ type Auth struct {
 	Secret   string
 	// Header is the Authorization header sent as is by AuthRawHeader.
 	Header string
+	// Key signs the assertion of a private_key_jwt or client_secret_jwt client; Audience is its
+	// aud (the provider's issuer, as draft-ietf-oauth-rfc7523bis §4 asks). Each request sends a
+	// fresh assertion, changed by Mutations (a scenario's invalid one), or Prepared as it is (a
+	// replay).
+	Key       *assertion.Key
+	Audience  string
+	Mutations []assertion.Mutation
+	Prepared  string
+}
+
+// IsAssertion reports whether the method authenticates with a client assertion.
+func (a Auth) IsAssertion() bool {
+	return a.Method == config.AuthPrivateKeyJWT || a.Method == config.AuthSecretJWT
+}
+
+// MakeAssertion is the assertion this authentication sends: Prepared, or a fresh one.
+func (a Auth) MakeAssertion() (string, error) {
+	if a.Prepared != "" {
+		return a.Prepared, nil
+	}
+	if a.Key == nil || a.Audience == "" {
+		return "", fmt.Errorf("client %s authenticates with %s, but its signing key or the assertion's audience is missing", a.ClientID, a.Method)
+	}
+	return assertion.Make(a.Key, a.ClientID, a.Audience, time.Now(), a.Mutations...)
 }
 
 // AuthRawHeader sends Auth.Header as the Authorization header, unchanged: for malformed credentials.
@@ -50,9 +76,16 @@ const AuthRawHeader = "raw-header"
 // AuthBearer presents an access token instead of client credentials (RFC 6750 §2.1).
 const AuthBearer = "bearer"
 
-// AuthOf is the client's registered authentication.
+// AuthOf is the client's registered authentication. A client that authenticates with an assertion
+// also needs its Audience (WithAudience).
 func AuthOf(c *config.Client) Auth {
-	return Auth{Method: c.AuthMethod, ClientID: c.ClientID, Secret: c.ClientSecret}
+	return Auth{Method: c.AuthMethod, ClientID: c.ClientID, Secret: c.ClientSecret, Key: c.SigningKey()}
+}
+
+// WithAudience sets the aud of the assertions: the provider's issuer.
+func (a Auth) WithAudience(issuer string) Auth {
+	a.Audience = issuer
+	return a
 }
 
 // New starts a POST form request to endpoint; step names it in the transcript.
@@ -143,9 +176,22 @@ func (r *Request) Send(ctx context.Context) (*Response, error) {
 	case AuthRawHeader:
 		req.SetHeader("Authorization", r.auth.Header)
 		usedBasic = strings.HasPrefix(strings.ToLower(r.auth.Header), "basic ")
+	case config.AuthPrivateKeyJWT, config.AuthSecretJWT:
+		// RFC 7521 §4.2: client_id is optional beside an assertion; sent, so a provider need not
+		// read an unverified JWT to find the client.
+		a, err := r.auth.MakeAssertion()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.step, err)
+		}
+		if r.log != nil {
+			r.log.Redactor.Learn("client_assertion", a) // before any answer can echo it
+		}
+		form.Set("client_id", r.auth.ClientID)
+		form.Set("client_assertion_type", assertion.Type)
+		form.Set("client_assertion", a)
 	}
 	// A body client_id set explicitly (e.g. the id-mismatch scenario) wins over the auth method's.
-	for _, k := range []string{"client_id", "client_secret"} {
+	for _, k := range authParams {
 		if vs, ok := r.form[k]; ok {
 			form[k] = vs
 		}
@@ -189,6 +235,9 @@ func (r *Request) Send(ctx context.Context) (*Response, error) {
 	return answer, nil
 }
 
+// authParams are the body parameters an authentication method adds, in the order they are sent.
+var authParams = []string{"client_id", "client_secret", "client_assertion_type", "client_assertion"}
+
 // encodeOrdered writes parameters in the order the scenario wrote them, then any others.
 func encodeOrdered(form url.Values, order []string) string {
 	var parts []string
@@ -205,7 +254,7 @@ func encodeOrdered(form url.Values, order []string) string {
 	for _, k := range order {
 		add(k)
 	}
-	for _, k := range []string{"client_id", "client_secret"} {
+	for _, k := range authParams {
 		add(k)
 	}
 	for k := range form {
