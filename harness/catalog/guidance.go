@@ -124,6 +124,9 @@ func GuidanceFor(id string) (Guidance, bool) {
 	if !ok {
 		return Guidance{}, false
 	}
+	if g, ok := guidance[id]; ok { // a variant with a text of its own
+		return g, true
+	}
 	g, ok := guidance[s.ID]
 	return g, ok
 }

@@ -12,6 +12,7 @@ func TestEveryScenarioHasGuidance(t *testing.T) {
 			t.Errorf("%s: no why/fix in guidance.go", s.ID)
 		}
 		for _, v := range s.Variants {
+			ids[s.VariantID(v.Name)] = true
 			if _, ok := GuidanceFor(s.VariantID(v.Name)); !ok {
 				t.Errorf("%s: a variant finds no guidance", s.VariantID(v.Name))
 			}

@@ -269,7 +269,7 @@ func All() []Scenario {
 		ClientAuthMethodUnregistered, ClientAuthMultiple, ClientUnknownPost, ClientAuthMalformedBasic, ClientAuthBeforeCode,
 		GrantTypeUnsupported, GrantTypeMissing, GrantTypeNotAllowed,
 		CrossClientCode, CrossClientCodePublic, CrossClientIDMismatch,
-	}, append(secondEdition(), authzFamily()...)...)
+	}, append(append(secondEdition(), authzFamily()...), assertionFamily()...)...)
 }
 
 // Second edition (issue 7): refresh tokens, request format, more client authentication and

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -468,7 +469,7 @@ func TestNewResponse(t *testing.T) {
 
 func TestAuthOf(t *testing.T) {
 	got := AuthOf(&config.Client{ClientID: "app-a", ClientSecret: "x-secret", AuthMethod: config.AuthPost})
-	if got != (Auth{Method: config.AuthPost, ClientID: "app-a", Secret: "x-secret"}) {
+	if !reflect.DeepEqual(got, Auth{Method: config.AuthPost, ClientID: "app-a", Secret: "x-secret"}) {
 		t.Errorf("AuthOf = %+v", got)
 	}
 }
