@@ -11,14 +11,17 @@ import (
 
 // envHelp says where each shell variable of a reproduction comes from.
 var envHelp = map[string]string{
-	"CLIENT_SECRET":  "the client's registered secret (a wrong one to repeat a wrong-secret scenario)",
-	"CODE":           "a fresh code: open the authorization URL below, sign in as the test user and copy code= from the redirect",
-	"CODE_VERIFIER":  "the PKCE verifier whose challenge the authorization URL carries",
-	"CODE_CHALLENGE": "BASE64URL(SHA256(CODE_VERIFIER)) without padding",
-	"REFRESH_TOKEN":  "a refresh token issued to the client",
-	"ACCESS_TOKEN":   "an access token issued to the client",
-	"STATE":          "any random value",
-	"NONCE":          "any random value",
+	"CLIENT_SECRET":    "the client's registered secret (a wrong one to repeat a wrong-secret scenario)",
+	"CODE":             "a fresh code: open the authorization URL below, sign in as the test user and copy code= from the redirect",
+	"CODE_VERIFIER":    "the PKCE verifier whose challenge the authorization URL carries",
+	"CODE_CHALLENGE":   "BASE64URL(SHA256(CODE_VERIFIER)) without padding",
+	"REFRESH_TOKEN":    "a refresh token issued to the client",
+	"ACCESS_TOKEN":     "an access token issued to the client",
+	"STATE":            "any random value",
+	"CLIENT_ASSERTION": "a client assertion made for this request: a JWT signed by the client (RFC 7523 §3)",
+	"MAC_KEY":          "the key of the assertion's MAC: the client's secret for client_secret_jwt (a wrong-secret or algorithm-confusion scenario used another key, as its step says)",
+	"PRIVATE_KEY_FILE": "a PEM file of the client's private key (a wrong-key scenario used a key the client never registered)",
+	"NONCE":            "any random value",
 }
 
 // Curl renders a request description as a shell script that repeats it: a comment block saying
@@ -43,12 +46,20 @@ func Curl(req verdict.Request) string {
 		}
 	}
 	fresh := req.Authorize != "" && slices.Contains(vars, "CODE")
+	recipe := ""
+	if req.Assertion != nil && slices.Contains(vars, "CLIENT_ASSERTION") {
+		script, needs := assertionRecipe(*req.Assertion)
+		recipe = script
+		for _, v := range needs {
+			add(v)
+		}
+	}
 
 	pkce := fresh && strings.Contains(req.Authorize, "$CODE_CHALLENGE")
 	var b strings.Builder
 	var set []string
 	for _, v := range vars {
-		if fresh && v == "CODE" || pkce && v == "CODE_VERIFIER" {
+		if fresh && v == "CODE" || pkce && v == "CODE_VERIFIER" || recipe != "" && v == "CLIENT_ASSERTION" {
 			continue // the lines below obtain them
 		}
 		help := envHelp[v]
@@ -73,6 +84,7 @@ func Curl(req verdict.Request) string {
 		b.WriteString("read -r -p 'code: ' CODE\n")
 	}
 
+	b.WriteString(recipe)
 	if req.Step != "" {
 		fmt.Fprintf(&b, "# %s\n", strings.ReplaceAll(req.Step, "\n", " "))
 	}

@@ -65,10 +65,13 @@ func Secret(secret, alg string) (*Key, error) {
 	if alg == "" {
 		alg = string(jose.HS256)
 	}
-	switch jose.SignatureAlgorithm(alg) {
-	case jose.HS256, jose.HS384, jose.HS512:
-	default:
+	bits := map[jose.SignatureAlgorithm]int{jose.HS256: 256, jose.HS384: 384, jose.HS512: 512}[jose.SignatureAlgorithm(alg)]
+	if bits == 0 {
 		return nil, fmt.Errorf("alg %q is not one of HS256, HS384, HS512 (client_secret_jwt is a MAC keyed by the client secret)", alg)
+	}
+	// RFC 7518 §3.2: the key MUST be at least as long as the hash output.
+	if len(secret)*8 < bits {
+		return nil, fmt.Errorf("a client secret of %d bytes is too short for %s: RFC 7518 §3.2 requires at least %d bytes", len(secret), alg, bits/8)
 	}
 	return &Key{Alg: jose.SignatureAlgorithm(alg), signer: []byte(secret)}, nil
 }

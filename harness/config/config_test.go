@@ -196,11 +196,140 @@ clients:
   primary:
     client_id: app-a
     client_secret: s3cret-value
-    auth_method: client_secret_jwt
+    auth_method: tls_client_auth
     redirect_uris: [https://app-a.example/cb]
 `,
-			want:     "t.yaml:7: clients.primary.auth_method: ",
-			contains: []string{`"client_secret_jwt" is not one of client_secret_basic, client_secret_post, none`},
+			want: "t.yaml:7: clients.primary.auth_method: ",
+			contains: []string{`"tls_client_auth" is not one of client_secret_basic, client_secret_post, private_key_jwt, ` +
+				`client_secret_jwt, none`},
+		},
+		{
+			name: "private_key_jwt without a key",
+			yaml: `provider:
+  issuer: https://id.example.com
+clients:
+  assertion:
+    client_id: app-jwt
+    auth_method: private_key_jwt
+    redirect_uris: [https://app-jwt.example/cb]
+`,
+			want:     "t.yaml:4: clients.assertion.private_key: ",
+			contains: []string{"required for auth_method private_key_jwt", "private_key_file"},
+		},
+		{
+			name: "private_key that is no key",
+			yaml: `provider:
+  issuer: https://id.example.com
+clients:
+  assertion:
+    client_id: app-jwt
+    auth_method: private_key_jwt
+    private_key: ${APP_KEY}
+    redirect_uris: [https://app-jwt.example/cb]
+`,
+			env:      map[string]string{"APP_KEY": "not-a-key-but-a-secret-value"},
+			want:     "t.yaml:7: clients.assertion.private_key: ",
+			contains: []string{"neither a PEM private key"},
+		},
+		{
+			name: "a public JWK cannot sign",
+			yaml: `provider:
+  issuer: https://id.example.com
+clients:
+  assertion:
+    client_id: app-jwt
+    auth_method: private_key_jwt
+    private_key: '{"kty":"EC","crv":"P-256","x":"EVs_o5-uQbTjL3chynL4wXgUg2R9q9UU8I5mEovUf84","y":"kGe5DgSIycKp8w9aJmoHhB1sB3QTugfnRWm5nU_TzsY"}'
+    redirect_uris: [https://app-jwt.example/cb]
+`,
+			want:     "t.yaml:7: clients.assertion.private_key: ",
+			contains: []string{"public key"},
+		},
+		{
+			name: "alg that does not fit the key",
+			yaml: `provider:
+  issuer: https://id.example.com
+clients:
+  assertion:
+    client_id: app-jwt
+    auth_method: private_key_jwt
+    private_key: ${APP_KEY}
+    alg: RS256
+    redirect_uris: [https://app-jwt.example/cb]
+`,
+			env:      map[string]string{"APP_KEY": testECKeyPEM},
+			want:     "t.yaml:8: clients.assertion.alg: ",
+			contains: []string{`alg "RS256" does not fit this key`, "ES256"},
+		},
+		{
+			name: "private_key_file missing",
+			yaml: `provider:
+  issuer: https://id.example.com
+clients:
+  assertion:
+    client_id: app-jwt
+    auth_method: private_key_jwt
+    private_key_file: /nonexistent/grantcheck-key.pem
+    redirect_uris: [https://app-jwt.example/cb]
+`,
+			want:     "t.yaml:7: clients.assertion.private_key_file: ",
+			contains: []string{"no such file"},
+		},
+		{
+			name: "client_secret_jwt without a secret",
+			yaml: `provider:
+  issuer: https://id.example.com
+clients:
+  assertion_secret:
+    client_id: app-mac
+    auth_method: client_secret_jwt
+    redirect_uris: [https://app-mac.example/cb]
+`,
+			want:     "t.yaml:4: clients.assertion_secret.client_secret: ",
+			contains: []string{"required for auth_method client_secret_jwt"},
+		},
+		{
+			name: "client_secret_jwt with an RSA alg",
+			yaml: `provider:
+  issuer: https://id.example.com
+clients:
+  assertion_secret:
+    client_id: app-mac
+    client_secret: s3cret-value-of-at-least-32-bytes
+    auth_method: client_secret_jwt
+    alg: RS256
+    redirect_uris: [https://app-mac.example/cb]
+`,
+			want:     "t.yaml:8: clients.assertion_secret.alg: ",
+			contains: []string{"HS256, HS384, HS512"},
+		},
+		{
+			name: "client_secret_jwt with a secret too short for its MAC",
+			yaml: `provider:
+  issuer: https://id.example.com
+clients:
+  assertion_secret:
+    client_id: app-mac
+    client_secret: s3cret-value
+    auth_method: client_secret_jwt
+    redirect_uris: [https://app-mac.example/cb]
+`,
+			want:     "t.yaml:6: clients.assertion_secret.client_secret: ",
+			contains: []string{"RFC 7518 §3.2"},
+		},
+		{
+			name: "a key for a client that signs nothing",
+			yaml: `provider:
+  issuer: https://id.example.com
+clients:
+  primary:
+    client_id: app-a
+    client_secret: s3cret-value
+    key_id: k1
+    redirect_uris: [https://app-a.example/cb]
+`,
+			want:     "t.yaml:7: clients.primary.key_id: ",
+			contains: []string{"only a client with auth_method private_key_jwt or client_secret_jwt signs assertions"},
 		},
 		{
 			name: "client_secret missing for client_secret_basic",
@@ -825,5 +954,62 @@ func TestFlowsAheadDefaults(t *testing.T) {
 		if got := c.login.FlowsAhead(); got != c.want {
 			t.Errorf("%s with ahead %v: got %d, want %d", c.login.Driver, c.login.Ahead, got, c.want)
 		}
+	}
+}
+
+// testECKeyPEM is a P-256 private key for the tests only.
+const testECKeyPEM = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgevZzL1gdAFr88hb2
+OF/2NxApJCzGCEDdfSp6VQO30hyhRANCAAQRWz+jn65BtOMvdyHKcvjBeBSDZH2r
+1RTwjmYSi9R/zpBnuQ4EiMnCqfMPWiZqB4QdbAd0E7oH50VpuZ1P087G
+-----END PRIVATE KEY-----`
+
+// TestAssertionKeys: a private_key_jwt client's key is read from the environment (PEM or JWK) or
+// from a file beside the configuration, and a client_secret_jwt client's from its secret; each
+// key is a secret the redactor hides.
+func TestAssertionKeys(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "key.pem"), []byte(testECKeyPEM), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "grantcheck.yaml")
+	yaml := `provider:
+  issuer: https://id.example.com
+clients:
+  primary:
+    client_id: app-jwt
+    auth_method: private_key_jwt
+    private_key: ${APP_KEY}
+    key_id: k1
+    redirect_uris: [https://app-jwt.example/cb]
+  assertion:
+    client_id: app-jwt-2
+    auth_method: private_key_jwt
+    private_key_file: key.pem
+    redirect_uris: [https://app-jwt.example/cb]
+  assertion_secret:
+    client_id: app-mac
+    client_secret: ${MAC_SECRET}
+    auth_method: client_secret_jwt
+    redirect_uris: [https://app-mac.example/cb]
+`
+	if err := os.WriteFile(cfgPath, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("APP_KEY", testECKeyPEM)
+	t.Setenv("MAC_SECRET", "mac-secret-value-of-at-least-32-bytes")
+	cfg, err := Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for role, want := range map[Role]string{Primary: "ES256 k1", Assertion: "ES256 ", AssertionSecret: "HS256 "} {
+		k := cfg.Clients.Get(role).SigningKey()
+		if k == nil || string(k.Alg)+" "+k.KeyID != want || k.Symmetric() != (role == AssertionSecret) {
+			t.Errorf("%s: key %+v, want %s", role, k, want)
+		}
+	}
+	secrets := strings.Join(cfg.Secrets(), "\n")
+	if !strings.Contains(secrets, testECKeyPEM) || !strings.Contains(secrets, "mac-secret-value-of-at-least-32-bytes") {
+		t.Error("the private key and the client_secret_jwt secret are not among the secrets the redactor hides")
 	}
 }

@@ -425,7 +425,11 @@ func (p *parser) validateAssertionKey(base string, cl *Client) error {
 		}
 		key, err := assertion.Secret(cl.ClientSecret, cl.Alg)
 		if err != nil {
-			return p.fail(base+".alg", "%v", err)
+			field := base + ".alg"
+			if strings.Contains(err.Error(), "too short") {
+				field = base + ".client_secret"
+			}
+			return p.fail(field, "%v", err)
 		}
 		key.KeyID = cl.KeyID
 		cl.key = key

@@ -1,10 +1,13 @@
 package token
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/transcript"
@@ -40,6 +43,9 @@ func (r *Request) describe(encoded string) *verdict.Request {
 	case AuthBearer:
 		d.Bearer = true
 	}
+	if r.auth.IsAssertion() && r.sentAssertion != "" {
+		d.Assertion = describeAssertion(r.auth.Method, r.sentAssertion, r.sentAt, red)
+	}
 	for _, pair := range strings.Split(encoded, "&") {
 		if pair == "" {
 			continue
@@ -59,4 +65,39 @@ func (r *Request) describe(encoded string) *verdict.Request {
 		d.Params = append(d.Params, p)
 	}
 	return d
+}
+
+// describeAssertion is a sent assertion's header and claims (which are not secret: the signature
+// makes it a credential), the times relative to sentAt, the jti left out (a reproduction makes its
+// own), every value passed through the redactor.
+func describeAssertion(method, jwt string, sentAt time.Time, red *transcript.Redactor) *verdict.Assertion {
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		return nil
+	}
+	a := &verdict.Assertion{Method: method, Header: map[string]any{}, Claims: map[string]any{}, Times: map[string]int64{}}
+	for i, into := range []map[string]any{a.Header, a.Claims} {
+		raw, err := base64.RawURLEncoding.DecodeString(parts[i])
+		if err != nil {
+			return nil
+		}
+		var obj map[string]any
+		if json.Unmarshal(raw, &obj) != nil {
+			return nil
+		}
+		for k, v := range obj {
+			if s, ok := v.(string); ok {
+				v = red.Redact(s)
+			}
+			into[red.Redact(k)] = v
+		}
+	}
+	for _, k := range []string{"exp", "iat", "nbf"} {
+		if n, ok := a.Claims[k].(float64); ok {
+			a.Times[k] = int64(n) - sentAt.Unix()
+			delete(a.Claims, k)
+		}
+	}
+	delete(a.Claims, "jti")
+	return a
 }

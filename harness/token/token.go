@@ -35,6 +35,9 @@ type Request struct {
 	auth     Auth
 	// authorize is the authorization request behind a redeemed code (see ObtainedBy).
 	authorize string
+	// sentAssertion and sentAt: the client assertion of the last Send, for its description.
+	sentAssertion string
+	sentAt        time.Time
 }
 
 // Auth is how the client authenticates (RFC 6749 §2.3).
@@ -60,14 +63,16 @@ func (a Auth) IsAssertion() bool {
 }
 
 // MakeAssertion is the assertion this authentication sends: Prepared, or a fresh one.
-func (a Auth) MakeAssertion() (string, error) {
+func (a Auth) MakeAssertion() (string, error) { return a.makeAt(time.Now()) }
+
+func (a Auth) makeAt(now time.Time) (string, error) {
 	if a.Prepared != "" {
 		return a.Prepared, nil
 	}
 	if a.Key == nil || a.Audience == "" {
 		return "", fmt.Errorf("client %s authenticates with %s, but its signing key or the assertion's audience is missing", a.ClientID, a.Method)
 	}
-	return assertion.Make(a.Key, a.ClientID, a.Audience, time.Now(), a.Mutations...)
+	return assertion.Make(a.Key, a.ClientID, a.Audience, now, a.Mutations...)
 }
 
 // AuthRawHeader sends Auth.Header as the Authorization header, unchanged: for malformed credentials.
@@ -179,7 +184,8 @@ func (r *Request) Send(ctx context.Context) (*Response, error) {
 	case config.AuthPrivateKeyJWT, config.AuthSecretJWT:
 		// RFC 7521 §4.2: client_id is optional beside an assertion; sent, so a provider need not
 		// read an unverified JWT to find the client.
-		a, err := r.auth.MakeAssertion()
+		now := time.Now()
+		a, err := r.auth.makeAt(now)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", r.step, err)
 		}
@@ -189,6 +195,7 @@ func (r *Request) Send(ctx context.Context) (*Response, error) {
 		form.Set("client_id", r.auth.ClientID)
 		form.Set("client_assertion_type", assertion.Type)
 		form.Set("client_assertion", a)
+		r.sentAssertion, r.sentAt = a, now
 	}
 	// A body client_id set explicitly (e.g. the id-mismatch scenario) wins over the auth method's.
 	for _, k := range authParams {

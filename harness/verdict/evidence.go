@@ -89,6 +89,20 @@ type Request struct {
 	// Authorize is the authorization request that obtains a fresh code, when the request
 	// redeemed one; the PKCE challenge and state in it are shell variables too.
 	Authorize string `json:"authorize,omitempty"`
+	// Assertion is how the client assertion sent as $CLIENT_ASSERTION was made: never the
+	// assertion itself, which is a credential until it expires.
+	Assertion *Assertion `json:"assertion,omitempty"`
+}
+
+// Assertion describes a client assertion without its signature: the JOSE header, the claims
+// with their times relative to when it was sent (seconds), and the authentication method whose
+// key signs it.
+type Assertion struct {
+	Method string         `json:"method"`
+	Header map[string]any `json:"header"`
+	Claims map[string]any `json:"claims"`
+	// Times are the NumericDate claims as seconds from the moment the assertion was sent.
+	Times map[string]int64 `json:"times,omitempty"`
 }
 
 // Param is one request parameter, in the order sent.
