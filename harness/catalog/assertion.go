@@ -12,6 +12,11 @@ func RFC7523(section string) Ref { return Ref{"RFC 7523", section} }
 // 2025 audience-injection attack; -11 was sent to the RFC Editor.
 func RFC7523bis(section string) Ref { return Ref{"draft-ietf-oauth-rfc7523bis-11", section} }
 
+// clientIDMismatch: the request names one client by client_id and another by the assertion's sub.
+var clientIDMismatch = Expect{Error: invalidClient, Alternatives: []Alternative{{Error: invalidRequest,
+	Why: "RFC 7521 §4.2: a client_id parameter MUST identify the client the assertion identifies; a request " +
+		"breaking that is malformed (RFC 6749 §5.2)"}}}
+
 // Each variant's title names the clause it tests; the scenario's Refs list them all.
 var (
 	ClientAssertion = Scenario{
@@ -33,8 +38,9 @@ var (
 			{Name: "exp-missing", Title: "no exp (RFC 7523 §3 item 4: the JWT MUST contain exp)"},
 			{Name: "nbf-future", Title: "nbf an hour in the future (RFC 7523 §3 item 5)"},
 			{Name: "iss-not-client", Title: "iss not the client_id (OpenID Connect Core §9, RFC 7523 §3 item 1)"},
-			{Name: "sub-not-client", Title: "sub not the client_id (RFC 7523 §3 item 2.B)"},
-			{Name: "other-client", Title: "another client's valid assertion sent with this client's client_id (RFC 7523 §3 item 2.B, RFC 7521 §4.2)"},
+			{Name: "sub-not-client", Title: "sub not the client_id (RFC 7523 §3 item 2.B)", Expect: clientIDMismatch},
+			{Name: "other-client", Title: "another client's valid assertion sent with this client's client_id (RFC 7523 §3 item 2.B, RFC 7521 §4.2)",
+				Expect: clientIDMismatch},
 			{Name: "aud-other-server", Title: "aud another server (RFC 7523 §3 item 3)"},
 			{Name: "wrong-type", Title: "client_assertion_type the SAML one, not jwt-bearer (RFC 7523 §2.2, RFC 7521 §4.2)",
 				Expect: Expect{Error: invalidClient, Alternatives: []Alternative{{Error: invalidRequest,
