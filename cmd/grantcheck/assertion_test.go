@@ -1,0 +1,114 @@
+package main
+
+import (
+	"crypto/x509"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/go-jose/go-jose/v4"
+	"gopkg.in/yaml.v3"
+
+	"github.com/grantcheck/grantcheck/fixtures/reference"
+	"github.com/grantcheck/grantcheck/harness/catalog"
+)
+
+// editedReferenceConfig is the reference provider's configuration, changed by edit, written to a file.
+func editedReferenceConfig(t *testing.T, srv *reference.Server, edit func(clients map[string]any)) string {
+	t.Helper()
+	var doc map[string]any
+	if err := yaml.Unmarshal(srv.ConfigYAML(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	edit(doc["clients"].(map[string]any))
+	data, err := yaml.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "grantcheck.yaml")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestAssertionScenariosNameTheKeyToSet: without the assertion roles, every client-assertion
+// scenario but the one run by the primary client SKIPs, saying which configuration key to set;
+// none passes.
+func TestAssertionScenariosNameTheKeyToSet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the client-assertion family")
+	}
+	t.Parallel()
+	srv, err := reference.Start(reference.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	path := editedReferenceConfig(t, srv, func(clients map[string]any) {
+		delete(clients, "assertion")
+		delete(clients, "assertion_secret")
+	})
+	c := runChild(t, "--config", path, "--label-filter", "family:"+catalog.FamilyClientAssertion)
+	if len(c.run.Results) != len(catalog.ClientAssertion.Variants)+len(catalog.ClientAssertionRecommended.Variants) {
+		t.Fatalf("%d results", len(c.run.Results))
+	}
+	for _, r := range c.run.Results {
+		want := "SKIP"
+		if r.ID == catalog.ClientAssertionRecommended.VariantID("method-unregistered") {
+			want = "PASS"
+		}
+		if got := r.Verdict.String(); got != want {
+			t.Errorf("%s: %s (%s), want %s", r.ID, got, r.Verdict.Reason, want)
+			continue
+		}
+		if want == "SKIP" && !strings.Contains(r.Verdict.Reason, "set clients.assertion") {
+			t.Errorf("%s: the reason names no key to set: %s", r.ID, r.Verdict.Reason)
+		}
+	}
+	if c.run.Outcome != "incomplete" {
+		t.Errorf("outcome %q: MUST scenarios were skipped, so the run is incomplete", c.run.Outcome)
+	}
+}
+
+// TestAssertionKeyFromPEMFile: the private_key_jwt client signs with a PEM key read from
+// private_key_file as well as with the JWK the reference prints; the family passes either way.
+func TestAssertionKeyFromPEMFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the client-assertion family")
+	}
+	t.Parallel()
+	srv, err := reference.Start(reference.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	keyFile := filepath.Join(t.TempDir(), "app-jwt.pem")
+	path := editedReferenceConfig(t, srv, func(clients map[string]any) {
+		a := clients["assertion"].(map[string]any)
+		var jwk jose.JSONWebKey
+		if err := jwk.UnmarshalJSON([]byte(a["private_key"].(string))); err != nil {
+			t.Fatal(err)
+		}
+		der, err := x509.MarshalPKCS8PrivateKey(jwk.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		delete(a, "private_key")
+		a["private_key_file"] = keyFile
+	})
+	c := runChild(t, "--config", path, "--label-filter", "family:"+catalog.FamilyClientAssertion)
+	for _, r := range c.run.Results {
+		if r.Verdict.String() != "PASS" {
+			t.Errorf("%s: %s (%s)", r.ID, r.Verdict, r.Verdict.Reason)
+		}
+	}
+	if len(c.run.Results) == 0 {
+		t.Error("no results")
+	}
+}
