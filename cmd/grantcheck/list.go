@@ -45,6 +45,11 @@ func listCmd(args []string, stdout io.Writer) error {
 				return fmt.Errorf("list: scenario %s has no guidance in harness/catalog/guidance.go", s.ID)
 			}
 			fmt.Fprintf(stdout, "\n### `%s`\n\n%s\n\n- **Why it matters:** %s\n- **How to fix:** %s\n", s.ID, s.Title, g.Why, g.Fix)
+			for _, v := range s.Variants { // variants with a text of their own
+				if vg, ok := catalog.GuidanceFor(s.VariantID(v.Name)); ok && vg.Why != g.Why {
+					fmt.Fprintf(stdout, "- `%s`: %s %s\n", v.Name, vg.Why, vg.Fix)
+				}
+			}
 		}
 		return nil
 	case "text":

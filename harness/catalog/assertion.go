@@ -24,8 +24,10 @@ var (
 		Title: "a client assertion the texts require the provider to refuse is rejected with invalid_client",
 		Refs: []Ref{RFC7523("3"), RFC7523("2.2"), RFC7521("4.2"), RFC7521("5.2"), OIDCCore("9"),
 			RFC6749("2.3")},
-		Note: "run by the first role registered for private_key_jwt (client_secret_jwt where the variant is about a " +
-			"MAC), redeeming a fresh code with an assertion that is valid but for the one thing the variant changes. " +
+		Note: "run by the first configured role whose client authenticates with an assertion (private_key_jwt for the " +
+			"key variants, client_secret_jwt for the MAC and client_secret ones; clients.assertion and " +
+			"clients.assertion_secret are the roles for them), redeeming a fresh code (a client without the code grant: " +
+			"client_credentials) with an assertion that is valid but for the one thing the variant changes. " +
 			"RFC 7521 §4.2.1: an invalid assertion is answered invalid_client (400, or 401)",
 		Expect: Expect{Error: invalidClient},
 		Variants: []Variant{
