@@ -4,6 +4,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/grantcheck/grantcheck/harness"
+	"github.com/grantcheck/grantcheck/harness/assertion"
 	"github.com/grantcheck/grantcheck/harness/catalog"
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/oauth"
@@ -13,6 +14,22 @@ import (
 
 // wrongSecret is a secret that is certainly not the client's.
 func wrongSecret(c *config.Client) string { return c.ClientSecret + "-grantcheck-wrong" }
+
+// wrongCredentials is the role's registered authentication made wrong: a wrong secret, or for a
+// client that authenticates with an assertion, one signed by a key it never registered.
+func wrongCredentials(r *harness.Run, role config.Role) token.Auth {
+	c := r.Client(role)
+	a := r.AuthOf(role)
+	a.Secret = wrongSecret(c)
+	if c.UsesAssertion() {
+		k, err := c.SigningKey().Generate()
+		if err != nil {
+			r.Abort("%v", err)
+		}
+		a.Mutations = append(a.Mutations, assertion.SignWith(k))
+	}
+	return a
+}
 
 var _ = Describe("client authentication", func() {
 	// Each scenario redeems a real code, so a provider that looks at the code before the client
@@ -42,11 +59,13 @@ var _ = Describe("client authentication", func() {
 	// even when the primary client's login fails.
 	harness.It(catalog.ClientUnknown, func(r *harness.Run) {
 		client := r.Client(config.Primary)
+		unknown := wrongCredentials(r, config.Primary) // an assertion client's names the unknown client
+		unknown.ClientID = "grantcheck-unknown-" + pkce.Random(12)
 		r.ExpectRejected(r.Send(r.Request(config.Primary, "redemption by an unknown client_id").
 			Set("grant_type", "authorization_code").
 			Set("code", "grantcheck-never-issued-"+pkce.Random(24)).
 			Set("redirect_uri", client.RedirectURIs[0]).
-			Authenticate(token.Auth{Method: client.AuthMethod, ClientID: "grantcheck-unknown-" + pkce.Random(12), Secret: wrongSecret(client)})))
+			Authenticate(unknown)))
 	})
 
 	harness.It(catalog.ClientAuthMissing, func(r *harness.Run) {
@@ -77,6 +96,10 @@ var _ = Describe("client authentication, second edition", func() {
 		if client.AuthMethod == config.AuthNone {
 			r.Skip("needs a confidential primary client (clients.primary.auth_method is none)")
 		}
+		if client.UsesAssertion() {
+			r.NotApplicable("the primary client authenticates with an assertion, not a secret sent two ways " +
+				"(client-assertion/with-client-secret sends an assertion and a secret at once)")
+		}
 		code := r.Code(config.Primary)
 		r.ExpectRejected(r.Send(r.Redeem(code, config.Primary, "redemption authenticated by Basic and by client_secret in the body").
 			Authenticate(token.Auth{Method: config.AuthBasic, ClientID: client.ClientID, Secret: client.ClientSecret}).
@@ -102,7 +125,7 @@ var _ = Describe("client authentication, second edition", func() {
 			r.Skip("needs a confidential primary client (clients.primary.auth_method is none)")
 		}
 		r.ExpectRejected(r.Send(r.Request(config.Primary, "a never-issued code with a wrong client secret").
-			Authenticate(token.Auth{Method: client.AuthMethod, ClientID: client.ClientID, Secret: wrongSecret(client)}).
+			Authenticate(wrongCredentials(r, config.Primary)).
 			Set("grant_type", "authorization_code").
 			Set("code", "grantcheck-never-issued-"+pkce.Random(24)).
 			Set("redirect_uri", client.RedirectURIs[0]).

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-jose/go-jose/v4"
 	"gopkg.in/yaml.v3"
@@ -110,5 +111,45 @@ func TestAssertionKeyFromPEMFile(t *testing.T) {
 	}
 	if len(c.run.Results) == 0 {
 		t.Error("no results")
+	}
+}
+
+// TestEveryScenarioRunsWithAssertionClients: with the primary client on private_key_jwt and the
+// secondary on client_secret_jwt, every scenario runs with a fresh assertion per request and
+// passes; only those about secrets sent by Basic or in the body (and the two redirect URIs the
+// reference's assertion client lacks) skip.
+func TestEveryScenarioRunsWithAssertionClients(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole suite")
+	}
+	t.Parallel()
+	srv, err := reference.Start(reference.Options{CodeTTL: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	path := editedReferenceConfig(t, srv, func(clients map[string]any) {
+		clients["primary"], clients["secondary"] = clients["assertion"], clients["assertion_secret"]
+		delete(clients, "assertion")
+		delete(clients, "assertion_secret")
+	})
+	c := runChild(t, "--config", path)
+	skips := map[string]bool{
+		catalog.RedirectURIOmitted.ID: true, catalog.RedirectURIMismatch.VariantID("other-registered"): true,
+		catalog.ClientSecretWrongBasic.ID: true, catalog.InvalidClientChallenge.ID: true, catalog.ClientSecretWrongPost.ID: true,
+		catalog.ClientAuthMethodUnregistered.ID: true, catalog.ClientAuthMultiple.ID: true, catalog.CrossClientIDMismatch.ID: true,
+		catalog.ClientAssertionRecommended.VariantID("method-unregistered"): true,
+	}
+	for _, r := range c.run.Results {
+		want := "PASS"
+		if skips[r.ID] {
+			want = "SKIP"
+		}
+		if got := r.Verdict.String(); got != want {
+			t.Errorf("%s: %s (%s), want %s", r.ID, got, r.Verdict.Reason, want)
+		}
+	}
+	if len(c.run.Results) != len(catalog.Entries()) {
+		t.Errorf("%d results for %d catalogue entries", len(c.run.Results), len(catalog.Entries()))
 	}
 }
