@@ -146,9 +146,15 @@ func (r *Run) Request(role config.Role, step string) *token.Request {
 	return token.New(r.http, r.Log, r.P.Discovery.TokenEndpoint, step).Authenticate(r.AuthOf(role))
 }
 
-// AuthOf is the role's registered authentication; its assertions name the issuer as audience.
+// AuthOf is the role's registered authentication; its assertions name the issuer as audience, or
+// the token endpoint when the client's assertion_audience says so.
 func (r *Run) AuthOf(role config.Role) token.Auth {
-	return token.AuthOf(r.Client(role)).WithAudience(r.P.Config.Provider.Issuer)
+	c := r.Client(role)
+	aud := r.P.Config.Provider.Issuer
+	if c.AssertionAudience == config.AudienceTokenEndpoint {
+		aud = r.P.Discovery.TokenEndpoint
+	}
+	return token.AuthOf(c).WithAudience(aud)
 }
 
 // Redeem is the valid redemption of code by role: every scenario mutates this request.

@@ -1,6 +1,7 @@
 package suites
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -114,11 +115,15 @@ var assertionCases = map[string]assertionCase{
 }
 
 var assertionRecommendedCases = map[string]assertionCase{
-	"aud-token-endpoint": mutated(setAnyJWT, anyJWT, func(r *harness.Run, _ config.Role) assertion.Mutation {
+	"aud-token-endpoint": mutated(setAnyJWT, anyJWT, func(r *harness.Run, role config.Role) assertion.Mutation {
+		if r.Client(role).AssertionAudience == config.AudienceTokenEndpoint {
+			r.NotApplicable(fmt.Sprintf("the %s client is configured to name the token endpoint as aud (clients.%s.assertion_audience)", role, role))
+		}
 		return assertion.SetClaim("aud", r.P.Discovery.TokenEndpoint)
 	}),
-	"aud-multiple": mutated(setAnyJWT, anyJWT, func(r *harness.Run, _ config.Role) assertion.Mutation {
-		return assertion.SetClaim("aud", []string{r.P.Config.Provider.Issuer, otherServer})
+	"aud-multiple": mutated(setAnyJWT, anyJWT, func(r *harness.Run, role config.Role) assertion.Mutation {
+		// The audience the client's valid assertions carry, and another server.
+		return assertion.SetClaim("aud", []string{r.AuthOf(role).Audience, otherServer})
 	}),
 	"iat-future": mutated(setAnyJWT, anyJWT, at("iat", 365*24*time.Hour)),
 	"replay": func(r *harness.Run) *token.Response {

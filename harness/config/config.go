@@ -129,6 +129,12 @@ const (
 	AuthSecretJWT     = "client_secret_jwt"
 )
 
+// Assertion audiences (clients.<role>.assertion_audience).
+const (
+	AudienceIssuer        = "issuer"
+	AudienceTokenEndpoint = "token_endpoint"
+)
+
 // Client is what a client is registered with at the provider; it is also what the suite asserts the
 // provider enforces.
 type Client struct {
@@ -151,6 +157,10 @@ type Client struct {
 	// algorithm (default: RS256 for RSA, ES256/384/512 by curve, EdDSA; HS256 for client_secret_jwt).
 	KeyID string `yaml:"key_id"`
 	Alg   string `yaml:"alg"`
+	// AssertionAudience is the aud of the client's assertions: issuer (the default, as
+	// draft-ietf-oauth-rfc7523bis §4 asks) or token_endpoint (OpenID Connect Core §9's SHOULD, which
+	// some providers require).
+	AssertionAudience string `yaml:"assertion_audience"`
 
 	// key is the parsed signing key of a private_key_jwt or client_secret_jwt client.
 	key *assertion.Key

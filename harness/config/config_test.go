@@ -318,6 +318,21 @@ clients:
 			contains: []string{"RFC 7518 §3.2"},
 		},
 		{
+			name: "an assertion audience that is neither form",
+			yaml: `provider:
+  issuer: https://id.example.com
+clients:
+  assertion_secret:
+    client_id: app-mac
+    client_secret: s3cret-value-of-at-least-32-bytes
+    auth_method: client_secret_jwt
+    assertion_audience: https://id.example.com/token
+    redirect_uris: [https://app-mac.example/cb]
+`,
+			want:     "t.yaml:8: clients.assertion_secret.assertion_audience: ",
+			contains: []string{"is not issuer or token_endpoint"},
+		},
+		{
 			name: "a key for a client that signs nothing",
 			yaml: `provider:
   issuer: https://id.example.com

@@ -373,9 +373,15 @@ func (p *parser) validate(c *Config) error {
 			return p.fail(base+".auth_method", "%q is not one of %s, %s, %s, %s, %s", cl.AuthMethod, AuthBasic, AuthPost,
 				AuthPrivateKeyJWT, AuthSecretJWT, AuthNone)
 		}
+		switch cl.AssertionAudience {
+		case "", AudienceIssuer, AudienceTokenEndpoint:
+		default:
+			return p.fail(base+".assertion_audience", "%q is not %s or %s", cl.AssertionAudience, AudienceIssuer, AudienceTokenEndpoint)
+		}
 		if !cl.UsesAssertion() {
 			for _, f := range []struct{ key, value string }{{"private_key", cl.PrivateKey},
-				{"private_key_file", cl.PrivateKeyFile}, {"key_id", cl.KeyID}, {"alg", cl.Alg}} {
+				{"private_key_file", cl.PrivateKeyFile}, {"key_id", cl.KeyID}, {"alg", cl.Alg},
+				{"assertion_audience", cl.AssertionAudience}} {
 				if f.value != "" {
 					return p.fail(base+"."+f.key, "only a client with auth_method %s or %s signs assertions (auth_method is %s)",
 						AuthPrivateKeyJWT, AuthSecretJWT, cl.AuthMethod)
