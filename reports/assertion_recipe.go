@@ -15,6 +15,10 @@ import (
 func assertionRecipe(a verdict.Assertion) (script string, vars []string) {
 	var b strings.Builder
 	alg, _ := a.Header["alg"].(string)
+	if a.Replayed {
+		b.WriteString("# This request replays an assertion: send the request once with the CLIENT_ASSERTION made below\n" +
+			"# (with a fresh code), then again exactly as below.\n")
+	}
 	b.WriteString("# Make the client assertion (a fresh jti; times relative to now, as the run sent them):\n")
 	b.WriteString("b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }\n")
 	b.WriteString("NOW=$(date +%s)\n")

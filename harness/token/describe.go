@@ -45,6 +45,9 @@ func (r *Request) describe(encoded string) *verdict.Request {
 	}
 	if r.auth.IsAssertion() && r.sentAssertion != "" {
 		d.Assertion = describeAssertion(r.auth.Method, r.sentAssertion, r.sentAt, red)
+		if d.Assertion != nil {
+			d.Assertion.Replayed = r.sentReplay
+		}
 	}
 	for _, pair := range strings.Split(encoded, "&") {
 		if pair == "" {

@@ -38,6 +38,7 @@ type Request struct {
 	// sentAssertion and sentAt: the client assertion of the last Send, for its description.
 	sentAssertion string
 	sentAt        time.Time
+	sentReplay    bool
 }
 
 // Auth is how the client authenticates (RFC 6749 §2.3).
@@ -195,7 +196,7 @@ func (r *Request) Send(ctx context.Context) (*Response, error) {
 		form.Set("client_id", r.auth.ClientID)
 		form.Set("client_assertion_type", assertion.Type)
 		form.Set("client_assertion", a)
-		r.sentAssertion, r.sentAt = a, now
+		r.sentAssertion, r.sentAt, r.sentReplay = a, now, r.auth.Prepared != ""
 	}
 	// A body client_id set explicitly (e.g. the id-mismatch scenario) wins over the auth method's.
 	for _, k := range authParams {

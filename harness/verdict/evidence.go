@@ -103,6 +103,8 @@ type Assertion struct {
 	Claims map[string]any `json:"claims"`
 	// Times are the NumericDate claims as seconds from the moment the assertion was sent.
 	Times map[string]int64 `json:"times,omitempty"`
+	// Replayed: the request sent an assertion an earlier request had already sent.
+	Replayed bool `json:"replayed,omitempty"`
 }
 
 // Param is one request parameter, in the order sent.
