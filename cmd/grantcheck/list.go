@@ -64,6 +64,9 @@ func faultsCmd(args []string, stdout io.Writer) error {
 	}
 	for _, f := range reference.Faults() {
 		fmt.Fprintf(stdout, "%s\n    %s\n", f.Name, f.Description)
+		if f.Legal {
+			fmt.Fprintln(stdout, "    legal: a behaviour the specs allow; no scenario may fail it")
+		}
 		ids := make([]string, 0, len(f.Breaks))
 		for id := range f.Breaks {
 			ids = append(ids, id)

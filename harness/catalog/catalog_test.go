@@ -81,6 +81,21 @@ func TestAccepts(t *testing.T) {
 	}
 }
 
+// RFC 6749 §3.1.2: a redirect URI with a fragment is malformed, so invalid_request is as right as
+// invalid_grant for that variant, and for that variant only.
+func TestFragmentAcceptsInvalidRequest(t *testing.T) {
+	for _, v := range RedirectURIMismatch.Variants {
+		got := strings.Join(RedirectURIMismatch.ExpectFor(v.Name).Accepts(nil), ",")
+		want := "invalid_grant"
+		if v.Name == "fragment" {
+			want = "invalid_grant,invalid_request"
+		}
+		if got != want {
+			t.Errorf("redirect-uri-mismatch/%s accepts %s, want %s", v.Name, got, want)
+		}
+	}
+}
+
 func TestEntriesAndLookup(t *testing.T) {
 	entries := Entries()
 	ids := map[string]bool{}
