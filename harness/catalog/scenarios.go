@@ -179,9 +179,10 @@ var (
 	}
 	ClientUnknown = Scenario{
 		ID: "client-unknown", Family: FamilyClientAuth, Level: MUST,
-		Title:  "an unknown client_id is rejected with invalid_client",
+		Title:  "an unknown client_id redeeming an issued code is rejected with invalid_client",
 		Refs:   []Ref{RFC6749("5.2")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
+		Note:   "the code is a real one, so only the client is wrong; a never-issued code is client-auth-before-code's case",
 		Expect: Expect{Error: invalidClient},
 	}
 	ClientAuthMissing = Scenario{
