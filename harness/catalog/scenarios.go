@@ -315,10 +315,15 @@ var (
 	}
 	RefreshScopeEscalation = Scenario{
 		ID: "refresh-scope-escalation", Family: FamilyRefresh, Level: MUST,
-		Title:  "a refresh request for a scope not originally granted is rejected with invalid_scope",
-		Refs:   []Ref{RFC6749("6"), RFC6749("5.2")},
-		Needs:  []Need{PrimaryControl},
-		Note:   "the added scope is one the provider lists in scopes_supported but the original request did not ask for",
+		Title: "a refresh request for a scope not originally granted gets no more than the original scope",
+		Refs:  []Ref{RFC6749("6"), RFC6749("3.3"), RFC6749("5.1"), RFC6749("5.2")},
+		Needs: []Need{PrimaryControl},
+		Note: "the added scope is one the provider lists in scopes_supported but the original request did not ask for. " +
+			"A refusal must be invalid_scope; tokens pass when the granted scope holds nothing beyond the original " +
+			"(RFC 6749 §3.3 lets the provider ignore requested scope), read from introspection, else the access token's " +
+			"scope claim, else the response's scope. The new scope granted is FAIL:security; a response that omits scope " +
+			"while the granted scope differs from the request is FAIL:format (§5.1 requires it then; without other " +
+			"evidence an omitted scope means the scope requested)",
 		Expect: Expect{Error: invalidScope},
 	}
 	RefreshRotatedReuse = Scenario{
