@@ -17,7 +17,9 @@ func TestGrantWithin(t *testing.T) {
 	withScope := `{"access_token":"a","token_type":"Bearer","scope":"openid offline_access"}`
 	withExtra := `{"access_token":"a","token_type":"Bearer","scope":"openid offline_access profile"}`
 	without := `{"access_token":"a","token_type":"Bearer"}`
-	introspected := func(s string) Grant { return Grant{Scope: strings.Fields(s), Evidence: "introspection gives scope " + s} }
+	introspected := func(s string) Grant {
+		return Grant{Scope: strings.Fields(s), Evidence: "introspection gives scope " + s}
+	}
 	cases := []struct {
 		name string
 		body string
