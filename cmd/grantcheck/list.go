@@ -38,6 +38,19 @@ func listCmd(args []string, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "| `%s` | %s | %s | %s | %s |\n", e.ID, e.Scenario.Level, e.Scenario.Refs, e.Title(), passesWhen(e))
 		}
 		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, "## A refusal for another reason")
+		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, "A scenario tests one rule. When the provider refuses for a cause the scenario's request carried "+
+			"without meaning to, the refusal proves nothing about that rule: the suite asks again without the cause and "+
+			"judges that answer, or SKIPs saying why. A scenario whose accepted answers include the code means that cause.")
+		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, "| Error | Cause | Asked again with | Setting |")
+		fmt.Fprintln(stdout, "|---|---|---|---|")
+		for _, inc := range catalog.Incidentals {
+			fmt.Fprintf(stdout, "| `%s` | %s | the client's own `%s`, then none at the token endpoint; `openid` alone at the authorization endpoint | `%s` |\n",
+				inc.Error, inc.Why, inc.Param, inc.Setting)
+		}
+		fmt.Fprintln(stdout)
 		fmt.Fprintln(stdout, "## Why each rule matters and how to fix a provider that breaks it")
 		for _, s := range catalog.All() {
 			g, ok := catalog.GuidanceFor(s.ID)
@@ -121,6 +134,8 @@ func passesWhen(e catalog.Entry) string {
 	switch {
 	case exp.Error != "":
 		parts = append(parts, "`"+exp.Error+"`")
+	case e.Scenario.Passes != "":
+		parts = append(parts, e.Scenario.Passes)
 	case e.Scenario.Family == catalog.FamilyBaseline:
 	default:
 		parts = append(parts, "any RFC 6749 §5.2 error")

@@ -123,3 +123,19 @@ func TestEntriesAndLookup(t *testing.T) {
 		t.Errorf("NeedsFor(refresh_token) = %v", needs)
 	}
 }
+
+// A scenario that judges no token endpoint error says what it checks instead; the catalogue's
+// "Passes when" column must not claim "any RFC 6749 §5.2 error" for it (issue 14 item 15).
+func TestNonErrorChecksSayWhatTheyCheck(t *testing.T) {
+	for _, s := range All() {
+		judgesNoError := s.Family == FamilyIDToken || (s.Family == FamilyAuthz && s.Expect.Error == "")
+		if judgesNoError && s.Passes == "" {
+			t.Errorf("%s judges no error response: its Passes must say what it checks", s.ID)
+		}
+	}
+	for _, s := range []Scenario{IDTokenValid, AuthzIssParameter, AuthzUnregisteredRedirect} {
+		if s.Passes == "" {
+			t.Errorf("%s has no Passes", s.ID)
+		}
+	}
+}

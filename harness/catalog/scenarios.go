@@ -437,9 +437,10 @@ var (
 
 	IDTokenValid = Scenario{
 		ID: "id-token-valid", Family: FamilyIDToken, Level: MUST,
-		Title: "the ID token of a valid code exchange passes the client's validation",
-		Refs:  []Ref{OIDCCore("3.1.3.7"), OIDCCore("3.1.3.6")},
-		Needs: []Need{PrimaryControl},
+		Title:  "the ID token of a valid code exchange passes the client's validation",
+		Refs:   []Ref{OIDCCore("3.1.3.7"), OIDCCore("3.1.3.6")},
+		Needs:  []Need{PrimaryControl},
+		Passes: "the ID token passes every OpenID Connect Core §3.1.3.7 check the client makes",
 		Note: "signature by a key of jwks_uri, iss, aud contains the client, azp with several audiences, exp and iat, " +
 			"nonce equal to the one sent, at_hash when present; each failed check is named",
 	}
@@ -462,10 +463,11 @@ const FamilyAuthz = "authorization-endpoint"
 var (
 	AuthzUnregisteredRedirect = Scenario{
 		ID: "authz-unregistered-redirect", Family: FamilyAuthz, Level: MUST,
-		Title: "an authorization request with an unregistered redirect_uri redirects neither to it nor to a registered URI",
-		Refs:  []Ref{RFC6749("3.1.2.3"), RFC6749("4.1.2.1")},
-		Needs: []Need{PrimaryClient},
-		Note:  "the provider informs the resource owner (an error page); a code or a redirect to the unregistered URI is FAIL:security",
+		Title:  "an authorization request with an unregistered redirect_uri redirects neither to it nor to a registered URI",
+		Refs:   []Ref{RFC6749("3.1.2.3"), RFC6749("4.1.2.1")},
+		Needs:  []Need{PrimaryClient},
+		Passes: "the flow ends on the provider (an error page informing the resource owner), redirecting neither to the unregistered URI nor to a registered one",
+		Note:   "a code, or an error redirect to the unregistered URI, is FAIL:security; an error redirect to a registered URI is FAIL:error-code",
 		Variants: []Variant{
 			{Name: "other-path", Title: "another path on the registered host"},
 			{Name: "other-host", Title: "another host"},
@@ -499,10 +501,11 @@ var (
 	}
 	AuthzIssParameter = Scenario{
 		ID: "authz-iss-parameter", Family: FamilyAuthz, Level: MUST,
-		Title: "the authorization response carries iss equal to the issuer when discovery says it does",
-		Refs:  []Ref{RFC9207("2"), RFC9207("3")},
-		Needs: []Need{PrimaryControl},
-		Note:  "skipped unless discovery has authorization_response_iss_parameter_supported: true",
+		Title:  "the authorization response carries iss equal to the issuer when discovery says it does",
+		Refs:   []Ref{RFC9207("2"), RFC9207("3")},
+		Needs:  []Need{PrimaryControl},
+		Passes: "the redirect carrying the code has iss, equal to the discovery document's issuer",
+		Note:   "skipped unless discovery has authorization_response_iss_parameter_supported: true",
 	}
 )
 
