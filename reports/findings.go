@@ -173,6 +173,10 @@ func (r *Run) buildFindings() {
 		if len(f.due) > 0 {
 			f.Pattern += " due " + strings.Join(f.due, ",")
 			f.Title = fmt.Sprintf("error is %s where %s is due", orNone(f.Signature.Error), strings.Join(f.due, " or "))
+			// What was observed decides the fix: the requests are refused already, so the code
+			// is what needs fixing, not the scenario's check.
+			g := catalog.WrongCodeGuidance(f.Signature.Error, f.due)
+			f.Why, f.Fix = g.Why, g.Fix
 		}
 		if f.Request != nil {
 			f.Reproduce = Curl(*f.Request)

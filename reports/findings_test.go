@@ -167,3 +167,29 @@ func mustGuidanceText(check string) string {
 	g, _ := catalog.AnswerGuidance(check)
 	return g.Why[:40]
 }
+
+// The fix follows what was observed (issue 14 item 15): a redirect_uri mismatch refused with the
+// wrong error needs "answer invalid_grant", not the scenario's "compare exactly"; accepted, it
+// needs the comparison.
+func TestFixFollowsTheObservedAnswer(t *testing.T) {
+	run := FromGinkgo(types.Report{SpecReports: types.SpecReports{
+		failing("redirect-uri-mismatch/port", verdict.ErrorCode, wrongCode("invalid_request", "invalid_grant"), codeRequest),
+		failing("redirect-uri-mismatch/scheme", verdict.Security, &verdict.Signature{Check: "accepted", Status: 200}, codeRequest),
+	}}, Meta{Provider: "example"})
+	scenarioFix, _ := catalog.GuidanceFor("redirect-uri-mismatch")
+	for _, f := range run.Findings {
+		switch f.Kind {
+		case KindErrorCode:
+			if !strings.Contains(f.Fix, "answer invalid_grant instead of invalid_request") || f.Fix == scenarioFix.Fix {
+				t.Errorf("wrong-code finding's fix: %q", f.Fix)
+			}
+		case KindSecurity:
+			if f.Fix != scenarioFix.Fix {
+				t.Errorf("accepted finding's fix is %q, want the scenario's", f.Fix)
+			}
+		}
+	}
+	if len(run.Findings) != 2 {
+		t.Errorf("%d findings, want 2", len(run.Findings))
+	}
+}

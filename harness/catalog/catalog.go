@@ -78,6 +78,7 @@ func RFC7636(section string) Ref    { return Ref{"RFC 7636", section} }
 func RFC9700(section string) Ref    { return Ref{"RFC 9700", section} }
 func OIDCCore(section string) Ref   { return Ref{"OpenID Connect Core 1.0", section} }
 func RFC7235(section string) Ref    { return Ref{"RFC 7235", section} }
+func RFC7617(section string) Ref    { return Ref{"RFC 7617", section} }
 func OIDCDiscovery(s string) Ref    { return Ref{"OpenID Connect Discovery 1.0", s} }
 func OIDCRegistration(s string) Ref { return Ref{"OpenID Connect Dynamic Client Registration 1.0", s} }
 func RFC9207(section string) Ref    { return Ref{"RFC 9207", section} }

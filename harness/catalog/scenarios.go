@@ -165,8 +165,9 @@ var (
 	}
 	InvalidClientChallenge = Scenario{
 		ID: "invalid-client-challenge", Family: FamilyClientAuth, Level: MUST,
-		Title:  "failed Basic client authentication answers 401 with WWW-Authenticate: Basic",
-		Refs:   []Ref{RFC6749("5.2"), RFC7235("3.1")},
+		Title:  "failed Basic client authentication answers 401 with a WWW-Authenticate Basic challenge carrying realm",
+		Refs:   []Ref{RFC6749("5.2"), RFC7235("3.1"), RFC7617("2")},
+		Note:   "RFC 6749 §5.2 requires the challenge of the scheme the client used; RFC 7617 §2 makes realm REQUIRED in a Basic challenge",
 		Needs:  []Need{PrimaryControl},
 		Expect: Expect{Error: invalidClient, Status: 401},
 	}
@@ -252,8 +253,9 @@ var (
 		Needs: []Need{PrimaryControl, SecondaryControl},
 		Note: "the primary client authenticates with Basic; the body's client_id names the secondary client. RFC 6749 §3.2.1 " +
 			"puts no duty on the provider here, so tokens bound to the authenticated client are a warning (the OpenID FAPI " +
-			"profiles require rejection); tokens bound to the client the body names break §4.1.3 (FAIL:security). Whose " +
-			"tokens they are comes from introspection's client_id, else the id_token's azp/aud",
+			"profiles require rejection); a token bound to the client the body names breaks §4.1.3 (FAIL:security). Each " +
+			"token is judged and reported on its own: the access and refresh tokens by introspection's client_id, the " +
+			"id_token by its azp, else its aud",
 		Expect: Expect{Error: invalidRequest, Alternatives: []Alternative{
 			{Error: invalidClient, Why: "the client's identity is ambiguous, so authentication fails (RFC 6749 §5.2)"},
 			{Error: invalidGrant, Why: "the code was not issued to the client the body names (RFC 6749 §4.1.3)"}}},
