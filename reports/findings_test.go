@@ -193,3 +193,32 @@ func TestFixFollowsTheObservedAnswer(t *testing.T) {
 		t.Errorf("%d findings, want 2", len(run.Findings))
 	}
 }
+
+// One root cause, one finding (issue 14 item 14): accepted requests that share one missing check,
+// as the catalogue declares (catalog.Check), are one finding listing the scenarios; a check shown
+// missing by one scenario alone keeps that scenario's own finding.
+func TestAcceptancesOfOneCheckAreOneFinding(t *testing.T) {
+	accepted := &verdict.Signature{Check: "accepted", Status: 200}
+	pkce := []string{"pkce-verifier-mismatch", "pkce-verifier-missing", "pkce-downgrade", "pkce-challenge-as-verifier", "request-empty-param"}
+	var specs types.SpecReports
+	for _, id := range pkce {
+		specs = append(specs, failing(id, verdict.Security, accepted, codeRequest))
+	}
+	specs = append(specs,
+		failing("cross-client-code", verdict.Security, accepted, codeRequest),
+		failing("redirect-uri-mismatch/port", verdict.Security, accepted, codeRequest),
+		failing("redirect-uri-mismatch/scheme", verdict.Security, accepted, codeRequest))
+	run := FromGinkgo(types.Report{SpecReports: specs}, Meta{Provider: "example"})
+	if len(run.Findings) != 3 {
+		t.Fatalf("%d findings, want 3 (the PKCE check, cross-client-code, redirect-uri-mismatch): %+v", len(run.Findings), run.Findings)
+	}
+	f := run.Findings[0]
+	if f.Title != catalog.CheckPKCEVerifier.Title || f.Fix != catalog.CheckPKCEVerifier.Fix || !slices.Equal(f.Scenarios, pkce) {
+		t.Errorf("the PKCE finding is %q %v, fix %q", f.Title, f.Scenarios, f.Fix)
+	}
+	for _, f := range run.Findings[1:] {
+		if strings.Contains(f.Title, catalog.CheckCodeClient.Title) {
+			t.Errorf("one scenario of a shared check keeps its own finding, got %q", f.Title)
+		}
+	}
+}

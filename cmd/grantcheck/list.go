@@ -51,6 +51,23 @@ func listCmd(args []string, stdout io.Writer) error {
 				inc.Error, inc.Why, inc.Param, inc.Setting)
 		}
 		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, "## Scenarios that probe one check")
+		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, "Each check is probed by several scenarios from different sides. When more than one of them is "+
+			"FAIL:security, one missing check is the root cause: the reports show one finding for the check, listing them.")
+		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, "| Check | Missing when accepted | Scenarios |")
+		fmt.Fprintln(stdout, "|---|---|---|")
+		for _, c := range catalog.Checks() {
+			var ids []string
+			for _, s := range catalog.All() {
+				if s.Check == c.ID {
+					ids = append(ids, "`"+s.ID+"`")
+				}
+			}
+			fmt.Fprintf(stdout, "| `%s` | %s | %s |\n", c.ID, c.Title, strings.Join(ids, ", "))
+		}
+		fmt.Fprintln(stdout)
 		fmt.Fprintln(stdout, "## Why each rule matters and how to fix a provider that breaks it")
 		for _, s := range catalog.All() {
 			g, ok := catalog.GuidanceFor(s.ID)

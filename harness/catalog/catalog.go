@@ -150,7 +150,10 @@ type Scenario struct {
 	Note   string `json:"note,omitempty"`
 	// Passes says what a pass means for a scenario that judges no error response (an ID token, an
 	// authorization response, where an authorization flow ended).
-	Passes   string    `json:"passes,omitempty"`
+	Passes string `json:"passes,omitempty"`
+	// Check is the ID of the shared check (checks.go) an acceptance in this scenario shows missing,
+	// when other scenarios probe the same check: their acceptances are one finding.
+	Check    string    `json:"check,omitempty"`
 	Variants []Variant `json:"variants,omitempty"`
 }
 

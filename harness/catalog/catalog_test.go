@@ -139,3 +139,26 @@ func TestNonErrorChecksSayWhatTheyCheck(t *testing.T) {
 		}
 	}
 }
+
+// Every shared check is probed by at least two scenarios, and every
+// scenario names a known check: the grouping of findings is data, checked here.
+func TestSharedChecks(t *testing.T) {
+	members := map[string][]Scenario{}
+	for _, s := range All() {
+		if s.Check == "" {
+			continue
+		}
+		if _, ok := CheckOf(s); !ok {
+			t.Errorf("%s names the unknown check %q", s.ID, s.Check)
+		}
+		members[s.Check] = append(members[s.Check], s)
+	}
+	for _, c := range Checks() {
+		if c.Title == "" || c.Why == "" || c.Fix == "" {
+			t.Errorf("check %s needs a title, a why and a fix", c.ID)
+		}
+		if len(members[c.ID]) < 2 {
+			t.Errorf("check %s is probed by %d scenarios; a shared check needs two", c.ID, len(members[c.ID]))
+		}
+	}
+}

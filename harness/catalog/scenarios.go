@@ -41,6 +41,7 @@ var (
 
 	CodeReuse = Scenario{
 		ID: "code-reuse", Family: FamilyCodeReuse, Level: MUST,
+		Check:  CheckCodeSingleUse.ID,
 		Title:  "a redeemed authorization code is rejected on second use",
 		Refs:   []Ref{RFC6749("4.1.2"), OIDCCore("3.1.3.2")},
 		Needs:  []Need{PrimaryControl},
@@ -56,6 +57,7 @@ var (
 	}
 	CodeReuseConcurrent = Scenario{
 		ID: "code-reuse-concurrent", Family: FamilyCodeReuse, Level: MUST,
+		Check:  CheckCodeSingleUse.ID,
 		Title:  "one code redeemed by parallel requests yields tokens exactly once",
 		Refs:   []Ref{RFC6749("4.1.2")},
 		Needs:  []Need{PrimaryControl},
@@ -116,6 +118,7 @@ var (
 
 	PKCEVerifierMismatch = Scenario{
 		ID: "pkce-verifier-mismatch", Family: FamilyPKCE, Level: MUST,
+		Check:  CheckPKCEVerifier.ID,
 		Title:  "a regenerated code_verifier is rejected",
 		Refs:   []Ref{RFC7636("4.6")},
 		Needs:  []Need{PrimaryControl},
@@ -123,6 +126,7 @@ var (
 	}
 	PKCEVerifierMissing = Scenario{
 		ID: "pkce-verifier-missing", Family: FamilyPKCE, Level: MUST,
+		Check:  CheckPKCEVerifier.ID,
 		Title:  "a code requested with a code_challenge is rejected without code_verifier",
 		Refs:   []Ref{RFC7636("4.6"), RFC9700("2.1.1")},
 		Needs:  []Need{PrimaryControl},
@@ -130,6 +134,7 @@ var (
 	}
 	PKCEDowngrade = Scenario{
 		ID: "pkce-downgrade", Family: FamilyPKCE, Level: MUST,
+		Check: CheckPKCEVerifier.ID,
 		Title: "a code_verifier for a code requested without code_challenge is rejected",
 		Refs:  []Ref{RFC9700("4.8.2")},
 		Needs: []Need{PrimaryControl},
@@ -138,6 +143,7 @@ var (
 	}
 	PKCEChallengeAsVerifier = Scenario{
 		ID: "pkce-challenge-as-verifier", Family: FamilyPKCE, Level: MUST,
+		Check:  CheckPKCEVerifier.ID,
 		Title:  "the S256 code_challenge sent as the code_verifier is rejected",
 		Refs:   []Ref{RFC7636("4.6")},
 		Needs:  []Need{PrimaryControl},
@@ -158,6 +164,7 @@ var (
 
 	ClientSecretWrongBasic = Scenario{
 		ID: "client-secret-wrong-basic", Family: FamilyClientAuth, Level: MUST,
+		Check:  CheckClientSecret.ID,
 		Title:  "a wrong client secret in Authorization: Basic is rejected with invalid_client",
 		Refs:   []Ref{RFC6749("5.2")},
 		Needs:  []Need{PrimaryControl},
@@ -165,6 +172,7 @@ var (
 	}
 	InvalidClientChallenge = Scenario{
 		ID: "invalid-client-challenge", Family: FamilyClientAuth, Level: MUST,
+		Check:  CheckClientSecret.ID,
 		Title:  "failed Basic client authentication answers 401 with a WWW-Authenticate Basic challenge carrying realm",
 		Refs:   []Ref{RFC6749("5.2"), RFC7235("3.1"), RFC7617("2")},
 		Note:   "RFC 6749 §5.2 requires the challenge of the scheme the client used; RFC 7617 §2 makes realm REQUIRED in a Basic challenge",
@@ -173,6 +181,7 @@ var (
 	}
 	ClientSecretWrongPost = Scenario{
 		ID: "client-secret-wrong-post", Family: FamilyClientAuth, Level: MUST,
+		Check:  CheckClientSecret.ID,
 		Title:  "a wrong client_secret in the request body is rejected with invalid_client",
 		Refs:   []Ref{RFC6749("5.2")},
 		Needs:  []Need{SecondaryControl},
@@ -188,6 +197,7 @@ var (
 	}
 	ClientAuthMissing = Scenario{
 		ID: "client-auth-missing", Family: FamilyClientAuth, Level: MUST,
+		Check: CheckClientAuthRequired.ID,
 		Title: "a confidential client sending only client_id is rejected",
 		Refs:  []Ref{RFC6749("3.2.1"), RFC6749("4.1.3")},
 		Needs: []Need{PrimaryControl},
@@ -233,6 +243,7 @@ var (
 
 	CrossClientCode = Scenario{
 		ID: "cross-client-code", Family: FamilyCrossClient, Level: MUST,
+		Check:  CheckCodeClient.ID,
 		Title:  "the primary client's code redeemed by the secondary client with its own valid credentials is rejected",
 		Refs:   []Ref{RFC6749("4.1.3")},
 		Needs:  []Need{PrimaryControl, SecondaryControl},
@@ -240,6 +251,7 @@ var (
 	}
 	CrossClientCodePublic = Scenario{
 		ID: "cross-client-code-public", Family: FamilyCrossClient, Level: MUST,
+		Check: CheckCodeClient.ID,
 		Title: "the primary client's code redeemed by the public client with the right verifier is rejected",
 		Refs:  []Ref{RFC6749("4.1.3")},
 		Needs: []Need{PrimaryControl, PublicControl},
@@ -308,6 +320,7 @@ var (
 	}
 	RefreshWithoutAuth = Scenario{
 		ID: "refresh-without-auth", Family: FamilyRefresh, Level: MUST,
+		Check: CheckClientAuthRequired.ID,
 		Title: "a confidential client's refresh request without client authentication is rejected",
 		Refs:  []Ref{RFC6749("6"), RFC6749("3.2.1")},
 		Needs: []Need{PrimaryControl},
@@ -380,6 +393,7 @@ var (
 	}
 	RequestEmptyParam = Scenario{
 		ID: "request-empty-param", Family: FamilyRequestFormat, Level: MUST,
+		Check:  CheckPKCEVerifier.ID,
 		Title:  "an empty code_verifier= for a code requested with a challenge is treated as omitted and rejected",
 		Refs:   []Ref{RFC6749("3.1"), RFC7636("4.6")},
 		Needs:  []Need{PrimaryControl},
