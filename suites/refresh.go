@@ -25,8 +25,8 @@ func issuedRefresh(r *harness.Run, role config.Role) (*token.Response, string) {
 		r.NotApplicable(fmt.Sprintf("the %s client is not configured for refresh tokens (clients.%s.grant_types has no refresh_token) and got none", role, role))
 	}
 	if rt == "" {
-		r.Skip(fmt.Sprintf("the provider issued no refresh token to the %s client (provider.scope is %q; many providers need offline_access, and clients.%s.grant_types refresh_token)",
-			role, r.P.Config.Provider.Scope, role))
+		r.Skip(fmt.Sprintf("the provider issued no refresh token to the %s client (it asked for scope %q: provider.scope or clients.%s.scope; many providers need offline_access, and clients.%s.grant_types refresh_token)",
+			role, r.P.Config.ScopeOf(role), role, role))
 	}
 	return first, rt
 }
