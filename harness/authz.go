@@ -19,10 +19,13 @@ func (r *Run) Outcome(role config.Role, opts ...CodeOption) authorize.Outcome {
 	return o
 }
 
-// ExpectAuthzRefused asserts the entry's catalogue expectation on where a flow ended. unregistered
-// is the invalid redirect_uri sent ("" when the request's redirect_uri is valid); then no redirect
-// to it nor to a registered URI of the role is allowed.
-func (r *Run) ExpectAuthzRefused(o authorize.Outcome, role config.Role, unregistered string) {
+// ExpectAuthzRefused runs one authorization flow of role with opts and asserts the entry's
+// catalogue expectation on where it ended. unregistered is the invalid redirect_uri sent ("" when
+// the request's redirect_uri is valid); then no redirect to it nor to a registered URI of the role
+// is allowed. A refusal for a cause the scenario did not mean to create is asked again without it
+// first (incidental.go).
+func (r *Run) ExpectAuthzRefused(role config.Role, unregistered string, opts ...CodeOption) {
+	o := r.authzWithoutIncidental(r.Outcome(role, opts...), role, opts)
 	var noRedirect []string
 	if unregistered != "" {
 		noRedirect = r.Client(role).RedirectURIs

@@ -19,42 +19,57 @@ var idTokenAlgorithms = []jose.SignatureAlgorithm{
 	jose.ES256, jose.ES384, jose.ES512, jose.EdDSA, jose.HS256, jose.HS384, jose.HS512,
 }
 
-// OwnerOf finds out whose tokens resp carries, for a request authenticated as one role whose body
-// named another: introspection's client_id when the provider has an introspection endpoint (asked
-// as each of the two clients, since a provider may answer only the token's own client), else the
-// id_token's azp, else its single aud.
+// OwnerOf finds out whose each token in resp is, for a request authenticated as one role whose
+// body named another: the access and refresh tokens by introspection's client_id when the provider
+// has an introspection endpoint (asked as each of the two clients, since a provider may answer only
+// the token's own client), the id_token by its azp, else its single aud. Each token is reported on
+// its own: an id_token's aud says nothing about the access token.
 func (r *Run) OwnerOf(resp *token.Response, authenticated, named config.Role) oauth.Owner {
 	o := oauth.Owner{Authenticated: r.Client(authenticated).ClientID, Named: r.Client(named).ClientID}
-	var tried []string
-	if at := resp.String("access_token"); at != "" && r.P.Discovery.IntrospectionEndpoint != "" {
-		for _, role := range []config.Role{authenticated, named} {
-			in, err := r.TrySend(r.Request(role, "introspection of the issued access token, as the "+string(role)+" client").
-				Set("token", at).Set("token_type_hint", "access_token").Retarget(r.P.Discovery.IntrospectionEndpoint))
-			switch {
-			case err != nil:
-				tried = append(tried, fmt.Sprintf("introspection as %s failed: %v", role, err))
-			case in.Status == 200 && in.JSON["active"] == true && in.String("client_id") != "":
-				o.ClientID = in.String("client_id")
-				o.Evidence = fmt.Sprintf("introspection, asked by %s, gives client_id %s", r.Client(role).ClientID, o.ClientID)
-				return o
-			default:
-				tried = append(tried, fmt.Sprintf("introspection as %s answered HTTP %d without an active client_id", role, in.Status))
-			}
+	for _, kind := range []string{"access_token", "refresh_token"} {
+		tok := resp.String(kind)
+		if tok == "" || r.P.Discovery.IntrospectionEndpoint == "" {
+			continue
 		}
+		t, why := r.introspectedOwner(kind, tok, authenticated, named)
+		if why != "" {
+			t = oauth.TokenOwner{Token: kind, Evidence: why}
+		}
+		o.Tokens = append(o.Tokens, t)
 	}
 	if id := resp.String("id_token"); id != "" {
 		client, how, err := idTokenClient(id)
-		if err == nil {
-			o.ClientID, o.Evidence = client, "the id_token's "+how+" is "+client
-			return o
+		if err != nil {
+			how, client = err.Error(), ""
+		} else {
+			how = "its " + how
 		}
-		tried = append(tried, err.Error())
+		o.Tokens = append(o.Tokens, oauth.TokenOwner{Token: "id_token", ClientID: client, Evidence: how})
 	}
-	if len(tried) == 0 {
-		tried = append(tried, "no introspection endpoint and no id_token")
+	if len(o.Tokens) == 0 {
+		o.Unknown = "no introspection endpoint and no id_token"
 	}
-	o.Evidence = strings.Join(tried, "; ")
 	return o
+}
+
+// introspectedOwner asks introspection whose token tok is, as each of the two clients; why says
+// what went wrong when neither answer named a client.
+func (r *Run) introspectedOwner(kind, tok string, roles ...config.Role) (oauth.TokenOwner, string) {
+	var tried []string
+	for _, role := range roles {
+		in, err := r.TrySend(r.Request(role, "introspection of the issued "+kind+", as the "+string(role)+" client").
+			Set("token", tok).Set("token_type_hint", kind).Retarget(r.P.Discovery.IntrospectionEndpoint))
+		switch {
+		case err != nil:
+			tried = append(tried, fmt.Sprintf("as %s: %v", r.Client(role).ClientID, err))
+		case in.Status == 200 && in.JSON["active"] == true && in.String("client_id") != "":
+			return oauth.TokenOwner{Token: kind, ClientID: in.String("client_id"),
+				Evidence: "introspection's client_id, asked by " + r.Client(role).ClientID}, ""
+		default:
+			tried = append(tried, fmt.Sprintf("as %s: HTTP %d without an active client_id", r.Client(role).ClientID, in.Status))
+		}
+	}
+	return oauth.TokenOwner{}, "introspection " + strings.Join(tried, ", ")
 }
 
 // idTokenClient reads the client an id_token was issued to: azp when present (OIDC Core §2), else

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onsi/ginkgo/v2/types"
+
 	"github.com/grantcheck/grantcheck/harness/catalog"
 )
 
@@ -60,5 +62,56 @@ func TestClassifyCleanPass(t *testing.T) {
 	e := catalog.Entry{ID: catalog.CodeReuse.ID, Scenario: catalog.CodeReuse}
 	if v := classify(e, nil, nil); v.String() != "PASS" || v.Reason != "" {
 		t.Errorf("classify without failure or warning = %s %q, want PASS", v, v.Reason)
+	}
+}
+
+// Every ID a report shows, variants included, selects exactly its entries with --label-filter
+// 'id:<ID>' as the README shows (Ginkgo alone rejects id:grant-type-not-allowed/password with
+// "Found two adjacent labels"); the variant's label form id:<scenario>:<variant> works in Ginkgo's
+// own CLI too.
+func TestEveryIDIsSelectableByLabelFilter(t *testing.T) {
+	entries := catalog.Entries()
+	selected := func(t *testing.T, expr string) []string {
+		t.Helper()
+		filter, err := types.ParseLabelFilter(LabelFilter(expr))
+		if err != nil {
+			t.Fatalf("--label-filter %q: %v", expr, err)
+		}
+		var ids []string
+		for _, e := range entries {
+			if filter(Labels(e)) {
+				ids = append(ids, e.ID)
+			}
+		}
+		return ids
+	}
+	for _, e := range entries {
+		if e.Variant == nil {
+			continue
+		}
+		t.Run(e.ID, func(t *testing.T) {
+			for _, expr := range []string{"id:" + e.ID, "id:" + e.Scenario.ID + ":" + e.Variant.Name, "level:" + string(e.Scenario.Level) + " && id:" + e.ID} {
+				if got := selected(t, expr); len(got) != 1 || got[0] != e.ID {
+					t.Errorf("--label-filter %q selects %v, want only %s", expr, got, e.ID)
+				}
+			}
+		})
+	}
+	for _, s := range catalog.All() {
+		want := len(s.Variants)
+		if want == 0 {
+			want = 1
+		}
+		if got := selected(t, "id:"+s.ID); len(got) != want {
+			t.Errorf("--label-filter id:%s selects %v, want the scenario's %d entries", s.ID, got, want)
+		}
+	}
+	for _, valid := range []string{"/pkce/", "family:pkce && !id:code-expired", "id: containsAny {code-reuse}", "/^id:redirect-uri-mismatch:/"} {
+		if got := LabelFilter(valid); got != valid {
+			t.Errorf("LabelFilter changed the valid filter %q to %q", valid, got)
+		}
+	}
+	if got := selected(t, "/^id:redirect-uri-mismatch:/"); len(got) != len(catalog.RedirectURIMismatch.Variants) {
+		t.Errorf("a regular expression over the variant ID labels selects %v", got)
 	}
 }

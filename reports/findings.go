@@ -97,7 +97,13 @@ func patternOf(res Result, kind Kind) string {
 	case v.Signature == nil && kind == KindWarning && len(v.Warnings) > 0 && v.Reason == strings.Join(v.Warnings, "; "):
 		return "warning|noted|" + v.Warnings[0]
 	case v.Signature == nil, v.Signature.Check == "accepted":
-		// Each accepted request is its own hole; its variants are one defect.
+		// Each accepted request is its own hole, its variants one defect; but scenarios that probe
+		// one check from different sides share the hole of that check (catalog.Check).
+		if s, ok := catalog.Lookup(res.ID); ok && kind == KindSecurity {
+			if c, ok := catalog.CheckOf(s); ok {
+				return string(kind) + "|check|" + c.ID
+			}
+		}
 		return string(kind) + "|scenario|" + base
 	}
 	return string(kind) + "|" + v.Signature.Pattern()
@@ -173,6 +179,14 @@ func (r *Run) buildFindings() {
 		if len(f.due) > 0 {
 			f.Pattern += " due " + strings.Join(f.due, ",")
 			f.Title = fmt.Sprintf("error is %s where %s is due", orNone(f.Signature.Error), strings.Join(f.due, " or "))
+			// What was observed decides the fix: the requests are refused already, so the code
+			// is what needs fixing, not the scenario's check.
+			g := catalog.WrongCodeGuidance(f.Signature.Error, f.due)
+			f.Why, f.Fix = g.Why, g.Fix
+		}
+		if c, ok := sharedCheck(f); ok {
+			// One root cause: the finding is the check, listing every scenario that showed it.
+			f.Title, f.Why, f.Fix = c.Title, c.Why, c.Fix
 		}
 		if f.Request != nil {
 			f.Reproduce = Curl(*f.Request)
@@ -185,6 +199,25 @@ func (r *Run) buildFindings() {
 	for i := range r.Results {
 		r.Results[i].Finding = at[r.Results[i].ID]
 	}
+}
+
+// sharedCheck is the check a finding groups when it holds more than one scenario that probes it.
+func sharedCheck(f *Finding) (catalog.Check, bool) {
+	id, ok := strings.CutPrefix(f.Pattern, string(f.Kind)+"|check|")
+	if !ok {
+		return catalog.Check{}, false
+	}
+	bases := map[string]bool{}
+	for _, sc := range f.Scenarios {
+		base, _, _ := strings.Cut(sc, "/")
+		bases[base] = true
+	}
+	for _, c := range catalog.Checks() {
+		if c.ID == id && len(bases) > 1 {
+			return c, true
+		}
+	}
+	return catalog.Check{}, false
 }
 
 // intersect keeps the codes of a that b also holds, in a's order.

@@ -167,3 +167,58 @@ func mustGuidanceText(check string) string {
 	g, _ := catalog.AnswerGuidance(check)
 	return g.Why[:40]
 }
+
+// The fix follows what was observed (issue 14 item 15): a redirect_uri mismatch refused with the
+// wrong error needs "answer invalid_grant", not the scenario's "compare exactly"; accepted, it
+// needs the comparison.
+func TestFixFollowsTheObservedAnswer(t *testing.T) {
+	run := FromGinkgo(types.Report{SpecReports: types.SpecReports{
+		failing("redirect-uri-mismatch/port", verdict.ErrorCode, wrongCode("invalid_request", "invalid_grant"), codeRequest),
+		failing("redirect-uri-mismatch/scheme", verdict.Security, &verdict.Signature{Check: "accepted", Status: 200}, codeRequest),
+	}}, Meta{Provider: "example"})
+	scenarioFix, _ := catalog.GuidanceFor("redirect-uri-mismatch")
+	for _, f := range run.Findings {
+		switch f.Kind {
+		case KindErrorCode:
+			if !strings.Contains(f.Fix, "answer invalid_grant instead of invalid_request") || f.Fix == scenarioFix.Fix {
+				t.Errorf("wrong-code finding's fix: %q", f.Fix)
+			}
+		case KindSecurity:
+			if f.Fix != scenarioFix.Fix {
+				t.Errorf("accepted finding's fix is %q, want the scenario's", f.Fix)
+			}
+		}
+	}
+	if len(run.Findings) != 2 {
+		t.Errorf("%d findings, want 2", len(run.Findings))
+	}
+}
+
+// One root cause, one finding (issue 14 item 14): accepted requests that share one missing check,
+// as the catalogue declares (catalog.Check), are one finding listing the scenarios; a check shown
+// missing by one scenario alone keeps that scenario's own finding.
+func TestAcceptancesOfOneCheckAreOneFinding(t *testing.T) {
+	accepted := &verdict.Signature{Check: "accepted", Status: 200}
+	pkce := []string{"pkce-verifier-mismatch", "pkce-verifier-missing", "pkce-downgrade", "pkce-challenge-as-verifier", "request-empty-param"}
+	var specs types.SpecReports
+	for _, id := range pkce {
+		specs = append(specs, failing(id, verdict.Security, accepted, codeRequest))
+	}
+	specs = append(specs,
+		failing("cross-client-code", verdict.Security, accepted, codeRequest),
+		failing("redirect-uri-mismatch/port", verdict.Security, accepted, codeRequest),
+		failing("redirect-uri-mismatch/scheme", verdict.Security, accepted, codeRequest))
+	run := FromGinkgo(types.Report{SpecReports: specs}, Meta{Provider: "example"})
+	if len(run.Findings) != 3 {
+		t.Fatalf("%d findings, want 3 (the PKCE check, cross-client-code, redirect-uri-mismatch): %+v", len(run.Findings), run.Findings)
+	}
+	f := run.Findings[0]
+	if f.Title != catalog.CheckPKCEVerifier.Title || f.Fix != catalog.CheckPKCEVerifier.Fix || !slices.Equal(f.Scenarios, pkce) {
+		t.Errorf("the PKCE finding is %q %v, fix %q", f.Title, f.Scenarios, f.Fix)
+	}
+	for _, f := range run.Findings[1:] {
+		if strings.Contains(f.Title, catalog.CheckCodeClient.Title) {
+			t.Errorf("one scenario of a shared check keeps its own finding, got %q", f.Title)
+		}
+	}
+}

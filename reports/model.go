@@ -271,7 +271,7 @@ func (r *Run) tally() {
 func entryID(spec types.SpecReport) string {
 	var id, variant string
 	for _, l := range spec.Labels() {
-		if v, ok := strings.CutPrefix(l, labelID); ok {
+		if v, ok := strings.CutPrefix(l, labelID); ok && !strings.Contains(v, ":") { // not a variant's own id label
 			id = v
 		} else if v, ok := strings.CutPrefix(l, labelVariant); ok {
 			variant = v

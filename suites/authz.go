@@ -20,8 +20,7 @@ var _ = Describe("authorization endpoint", func() {
 		if wrong == "" || slices.Contains(client.RedirectURIs, wrong) {
 			r.NotApplicable("the variant changes nothing in the primary client's redirect URIs")
 		}
-		o := r.Outcome(config.Primary, harness.WithRedirectURI(wrong))
-		r.ExpectAuthzRefused(o, config.Primary, wrong)
+		r.ExpectAuthzRefused(config.Primary, wrong, harness.WithRedirectURI(wrong))
 	}, map[string]redirectMutation{
 		"other-path": func(u string, _ []string) string {
 			return withPath(u, func(p string) string { return p + "-grantcheck" })
@@ -42,14 +41,14 @@ var _ = Describe("authorization endpoint", func() {
 		if len(client.RedirectURIs) == 0 {
 			r.Skip("needs clients.restricted.redirect_uris: a URI registered for the restricted client, so a refusal is about the grant, not the redirect URI")
 		}
-		r.ExpectAuthzRefused(r.Outcome(config.Restricted), config.Restricted, "")
+		r.ExpectAuthzRefused(config.Restricted, "")
 	})
 
 	harness.It(catalog.AuthzPKCERequired, func(r *harness.Run) {
 		if r.Client(config.Public).PKCE != "required" {
 			r.NotApplicable("set clients.public.pkce: required when the provider requires PKCE of the public client; the scenario asserts what the config states")
 		}
-		r.ExpectAuthzRefused(r.Outcome(config.Public, harness.WithoutPKCE()), config.Public, "")
+		r.ExpectAuthzRefused(config.Public, "", harness.WithoutPKCE())
 	})
 
 	harness.It(catalog.AuthzPKCEPlainUnsupported, func(r *harness.Run) {
@@ -60,8 +59,7 @@ var _ = Describe("authorization endpoint", func() {
 		case slices.Contains(methods, string(pkce.Plain)):
 			r.NotApplicable("discovery lists plain in code_challenge_methods_supported")
 		}
-		o := r.Outcome(config.Primary, harness.WithVerifier(pkce.New(pkce.Plain)))
-		r.ExpectAuthzRefused(o, config.Primary, "")
+		r.ExpectAuthzRefused(config.Primary, "", harness.WithVerifier(pkce.New(pkce.Plain)))
 	})
 
 	harness.It(catalog.AuthzIssParameter, func(r *harness.Run) {

@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"os"
+	"strings"
 	"testing"
+
+	"github.com/grantcheck/grantcheck/harness/catalog"
 )
 
 // TestCatalogueFileIsCurrent: CATALOGUE.md is generated from the catalogue (make catalogue), so
@@ -19,5 +22,18 @@ func TestCatalogueFileIsCurrent(t *testing.T) {
 	}
 	if !bytes.Equal(got.Bytes(), want) {
 		t.Error("CATALOGUE.md is out of date: run make catalogue")
+	}
+}
+
+// The "Passes when" column says what a non-error check checks, never "any RFC 6749 §5.2 error".
+func TestPassesWhenOfNonErrorChecks(t *testing.T) {
+	for _, e := range catalog.Entries() {
+		if e.Scenario.Passes == "" {
+			continue
+		}
+		got := passesWhen(e)
+		if strings.Contains(got, "§5.2 error") || !strings.HasPrefix(got, e.Scenario.Passes) {
+			t.Errorf("%s: Passes when is %q, want it to start with %q", e.ID, got, e.Scenario.Passes)
+		}
 	}
 }

@@ -38,6 +38,36 @@ func listCmd(args []string, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "| `%s` | %s | %s | %s | %s |\n", e.ID, e.Scenario.Level, e.Scenario.Refs, e.Title(), passesWhen(e))
 		}
 		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, "## A refusal for another reason")
+		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, "A scenario tests one rule. When the provider refuses for a cause the scenario's request carried "+
+			"without meaning to, the refusal proves nothing about that rule: the suite asks again without the cause and "+
+			"judges that answer, or SKIPs saying why. A scenario whose accepted answers include the code means that cause.")
+		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, "| Error | Cause | Asked again with | Setting |")
+		fmt.Fprintln(stdout, "|---|---|---|---|")
+		for _, inc := range catalog.Incidentals {
+			fmt.Fprintf(stdout, "| `%s` | %s | the client's own `%s`, then none at the token endpoint; `openid` alone at the authorization endpoint | `%s` |\n",
+				inc.Error, inc.Why, inc.Param, inc.Setting)
+		}
+		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, "## Scenarios that probe one check")
+		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, "Each check is probed by several scenarios from different sides. When more than one of them is "+
+			"FAIL:security, one missing check is the root cause: the reports show one finding for the check, listing them.")
+		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, "| Check | Missing when accepted | Scenarios |")
+		fmt.Fprintln(stdout, "|---|---|---|")
+		for _, c := range catalog.Checks() {
+			var ids []string
+			for _, s := range catalog.All() {
+				if s.Check == c.ID {
+					ids = append(ids, "`"+s.ID+"`")
+				}
+			}
+			fmt.Fprintf(stdout, "| `%s` | %s | %s |\n", c.ID, c.Title, strings.Join(ids, ", "))
+		}
+		fmt.Fprintln(stdout)
 		fmt.Fprintln(stdout, "## Why each rule matters and how to fix a provider that breaks it")
 		for _, s := range catalog.All() {
 			g, ok := catalog.GuidanceFor(s.ID)
@@ -69,6 +99,9 @@ func faultsCmd(args []string, stdout io.Writer) error {
 	}
 	for _, f := range reference.Faults() {
 		fmt.Fprintf(stdout, "%s\n    %s\n", f.Name, f.Description)
+		if f.Legal {
+			fmt.Fprintln(stdout, "    legal: a behaviour the specs allow; no scenario may fail it")
+		}
 		ids := make([]string, 0, len(f.Breaks))
 		for id := range f.Breaks {
 			ids = append(ids, id)
@@ -123,6 +156,8 @@ func passesWhen(e catalog.Entry) string {
 	switch {
 	case exp.Error != "":
 		parts = append(parts, "`"+exp.Error+"`")
+	case e.Scenario.Passes != "":
+		parts = append(parts, e.Scenario.Passes)
 	case e.Scenario.Family == catalog.FamilyBaseline:
 	default:
 		parts = append(parts, "any RFC 6749 §5.2 error")

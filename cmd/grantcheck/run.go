@@ -42,6 +42,7 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, fmt.Errorf("run takes no arguments, got %q", fs.Args())
 	}
 	// Checked before discovery and any login: a typo in the filter is a usage error, not a run.
+	*labelFilter = harness.LabelFilter(*labelFilter) // id:<scenario>/<variant>, as reports show IDs
 	if _, err := types.ParseLabelFilter(*labelFilter); err != nil {
 		return exitUsage, fmt.Errorf("--label-filter %q: %s", *labelFilter, labelFilterProblem(err))
 	}

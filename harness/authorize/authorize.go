@@ -40,7 +40,12 @@ type Code struct {
 	ClientID    string
 	RedirectURI string
 	PKCE        *pkce.Verifier
-	IssuedAt    time.Time
+	// IssuedAt is when the request that produced the redirect was sent: the code was issued no
+	// earlier (the bound for "is it still fresh").
+	IssuedAt time.Time
+	// ReceivedAt is when the redirect carrying the code was received: the code was issued no
+	// later (the bound for "has it surely expired").
+	ReceivedAt time.Time
 	// Issuer is the redirect's iss parameter (RFC 9207), "" when absent.
 	Issuer string
 }
@@ -301,7 +306,7 @@ func (d *Driver) finish(target *url.URL, state, nonce string, req Request, redir
 	}
 	out.Ending = EndedWithCode
 	out.Code = &Code{Value: codes[0], State: state, Nonce: nonce, ClientID: req.Client.ClientID, RedirectURI: redirect,
-		PKCE: req.PKCE, IssuedAt: issuedAt, Issuer: params.Get("iss")}
+		PKCE: req.PKCE, IssuedAt: issuedAt, ReceivedAt: time.Now(), Issuer: params.Get("iss")}
 	return out, nil
 }
 

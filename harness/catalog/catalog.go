@@ -5,6 +5,7 @@ package catalog
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -77,6 +78,7 @@ func RFC7636(section string) Ref    { return Ref{"RFC 7636", section} }
 func RFC9700(section string) Ref    { return Ref{"RFC 9700", section} }
 func OIDCCore(section string) Ref   { return Ref{"OpenID Connect Core 1.0", section} }
 func RFC7235(section string) Ref    { return Ref{"RFC 7235", section} }
+func RFC7617(section string) Ref    { return Ref{"RFC 7617", section} }
 func OIDCDiscovery(s string) Ref    { return Ref{"OpenID Connect Discovery 1.0", s} }
 func OIDCRegistration(s string) Ref { return Ref{"OpenID Connect Dynamic Client Registration 1.0", s} }
 func RFC9207(section string) Ref    { return Ref{"RFC 9207", section} }
@@ -138,14 +140,20 @@ type Variant struct {
 
 // Scenario is one catalogue entry.
 type Scenario struct {
-	ID       string    `json:"id"`
-	Family   string    `json:"family"`
-	Title    string    `json:"title"`
-	Level    Level     `json:"level"`
-	Refs     Refs      `json:"refs"`
-	Needs    []Need    `json:"needs,omitempty"`
-	Expect   Expect    `json:"expect"`
-	Note     string    `json:"note,omitempty"`
+	ID     string `json:"id"`
+	Family string `json:"family"`
+	Title  string `json:"title"`
+	Level  Level  `json:"level"`
+	Refs   Refs   `json:"refs"`
+	Needs  []Need `json:"needs,omitempty"`
+	Expect Expect `json:"expect"`
+	Note   string `json:"note,omitempty"`
+	// Passes says what a pass means for a scenario that judges no error response (an ID token, an
+	// authorization response, where an authorization flow ended).
+	Passes string `json:"passes,omitempty"`
+	// Check is the ID of the shared check (checks.go) an acceptance in this scenario shows missing,
+	// when other scenarios probe the same check: their acceptances are one finding.
+	Check    string    `json:"check,omitempty"`
 	Variants []Variant `json:"variants,omitempty"`
 }
 
@@ -221,4 +229,40 @@ func Lookup(id string) (Scenario, bool) {
 		}
 	}
 	return Scenario{}, false
+}
+
+// Incidental is a cause of refusal that a scenario's request carries without meaning to: the
+// scope the harness sends with every request of a role. A provider may check it before the rule a
+// scenario tests (RFC 6749 §4.1.2.1 and §5.2 set no order among errors), so a refusal naming it
+// proves nothing about that rule: the harness removes the cause and asks again, or SKIPs saying so.
+type Incidental struct {
+	// Error is the error code that names the cause.
+	Error string `json:"error"`
+	// Param is the request parameter that carries the cause.
+	Param string `json:"param"`
+	Why   string `json:"why"`
+	// Setting is the configuration key that lets the harness avoid the cause ("<role>" is replaced).
+	Setting string `json:"setting"`
+}
+
+// Incidentals are the causes the harness knows how to remove, by the error code that names them.
+var Incidentals = []Incidental{
+	{Error: invalidScope, Param: "scope", Setting: "clients.<role>.scope",
+		Why: "the scope sent is invalid, unknown or beyond what the client may ask for (RFC 6749 §3.3, §5.2, §4.1.2.1)"},
+}
+
+// IncidentalFor is the incidental cause an error code names, unless the entry means to create it
+// (its expectation accepts the code, e.g. refresh-scope-escalation's invalid_scope) or accepts
+// any error code.
+func (s Scenario) IncidentalFor(variant, code string, holds func(Condition) bool) (Incidental, bool) {
+	accepted := s.ExpectFor(variant).Accepts(holds)
+	if len(accepted) == 0 || slices.Contains(accepted, code) {
+		return Incidental{}, false
+	}
+	for _, inc := range Incidentals {
+		if inc.Error == code {
+			return inc, true
+		}
+	}
+	return Incidental{}, false
 }

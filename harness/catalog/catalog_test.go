@@ -81,6 +81,21 @@ func TestAccepts(t *testing.T) {
 	}
 }
 
+// RFC 6749 §3.1.2: a redirect URI with a fragment is malformed, so invalid_request is as right as
+// invalid_grant for that variant, and for that variant only.
+func TestFragmentAcceptsInvalidRequest(t *testing.T) {
+	for _, v := range RedirectURIMismatch.Variants {
+		got := strings.Join(RedirectURIMismatch.ExpectFor(v.Name).Accepts(nil), ",")
+		want := "invalid_grant"
+		if v.Name == "fragment" {
+			want = "invalid_grant,invalid_request"
+		}
+		if got != want {
+			t.Errorf("redirect-uri-mismatch/%s accepts %s, want %s", v.Name, got, want)
+		}
+	}
+}
+
 func TestEntriesAndLookup(t *testing.T) {
 	entries := Entries()
 	ids := map[string]bool{}
@@ -106,5 +121,44 @@ func TestEntriesAndLookup(t *testing.T) {
 	needs := GrantTypeNotAllowed.NeedsFor("refresh_token")
 	if len(needs) != 2 || needs[1] != RestrictedControl || needs[1].Role() != "restricted" || !needs[1].IsControl() {
 		t.Errorf("NeedsFor(refresh_token) = %v", needs)
+	}
+}
+
+// A scenario that judges no token endpoint error says what it checks instead; the catalogue's
+// "Passes when" column must not claim "any RFC 6749 §5.2 error" for it (issue 14 item 15).
+func TestNonErrorChecksSayWhatTheyCheck(t *testing.T) {
+	for _, s := range All() {
+		judgesNoError := s.Family == FamilyIDToken || (s.Family == FamilyAuthz && s.Expect.Error == "")
+		if judgesNoError && s.Passes == "" {
+			t.Errorf("%s judges no error response: its Passes must say what it checks", s.ID)
+		}
+	}
+	for _, s := range []Scenario{IDTokenValid, AuthzIssParameter, AuthzUnregisteredRedirect} {
+		if s.Passes == "" {
+			t.Errorf("%s has no Passes", s.ID)
+		}
+	}
+}
+
+// Every shared check is probed by at least two scenarios, and every
+// scenario names a known check: the grouping of findings is data, checked here.
+func TestSharedChecks(t *testing.T) {
+	members := map[string][]Scenario{}
+	for _, s := range All() {
+		if s.Check == "" {
+			continue
+		}
+		if _, ok := CheckOf(s); !ok {
+			t.Errorf("%s names the unknown check %q", s.ID, s.Check)
+		}
+		members[s.Check] = append(members[s.Check], s)
+	}
+	for _, c := range Checks() {
+		if c.Title == "" || c.Why == "" || c.Fix == "" {
+			t.Errorf("check %s needs a title, a why and a fix", c.ID)
+		}
+		if len(members[c.ID]) < 2 {
+			t.Errorf("check %s is probed by %d scenarios; a shared check needs two", c.ID, len(members[c.ID]))
+		}
 	}
 }

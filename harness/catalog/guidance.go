@@ -1,5 +1,7 @@
 package catalog
 
+import "strings"
+
 // Guidance is what a reader of a finding needs beyond the rule: why it matters (the attack or the
 // user-visible failure) and how to fix it (what the provider's code or settings must do).
 type Guidance struct {
@@ -78,7 +80,7 @@ var guidance = map[string]Guidance{
 	},
 	InvalidClientChallenge.ID: {
 		Why: "HTTP clients and libraries decide whether to retry with other credentials from the 401 challenge; without it a failed Basic authentication looks like a generic error.",
-		Fix: "When Basic authentication fails, answer 401 with WWW-Authenticate: Basic realm=\"...\" (RFC 6749 §5.2, RFC 7235 §3.1).",
+		Fix: "When Basic authentication fails, answer 401 with WWW-Authenticate: Basic realm=\"...\": the scheme the client used (RFC 6749 §5.2, RFC 7235 §3.1) and the realm parameter RFC 7617 §2 requires.",
 	},
 	ClientSecretWrongPost.ID: {
 		Why: "A wrong client_secret in the body that is not rejected means client authentication by client_secret_post is not checked at all.",
@@ -151,8 +153,8 @@ var answerGuidance = map[string]Guidance{
 	},
 	"challenge": {
 		Why:  "HTTP clients use the 401 challenge to decide how to authenticate; a 401 without WWW-Authenticate breaks that and violates HTTP authentication (RFC 7235 §3.1).",
-		Fix:  "When client authentication by the Authorization header fails, answer 401 with a WWW-Authenticate header naming the scheme the client used (e.g. Basic).",
-		Refs: Refs{RFC6749("5.2"), RFC7235("3.1")},
+		Fix:  "When client authentication by the Authorization header fails, answer 401 with a WWW-Authenticate header naming the scheme the client used, for Basic with its required realm: Basic realm=\"...\".",
+		Refs: Refs{RFC6749("5.2"), RFC7235("3.1"), RFC7617("2")},
 	},
 	"charset": {
 		Why:  "Characters outside RFC 6749 §5.2's set break clients that parse or display error codes and descriptions, and can inject text into logs.",
@@ -176,4 +178,20 @@ var answerGuidance = map[string]Guidance{
 func AnswerGuidance(check string) (Guidance, bool) {
 	g, ok := answerGuidance[check]
 	return g, ok
+}
+
+// WrongCodeGuidance is the why and how for requests the provider refuses, as it should, but with
+// another error code than the rule requires: the fix is the code, not the check (a redirect_uri
+// mismatch refused with invalid_request needs "answer invalid_grant", not "compare exactly").
+func WrongCodeGuidance(observed string, due []string) Guidance {
+	if observed == "" {
+		observed = "no error code"
+	}
+	return Guidance{
+		Why: "The provider refuses these requests, so the check itself works; but clients, libraries and support " +
+			"staff tell one failure from another by the error code, and " + observed + " sends the developer after " +
+			"another cause than the one that happened.",
+		Fix: "Keep the check and answer " + strings.Join(due, " or ") + " instead of " + observed +
+			" for these requests (RFC 6749 §5.2 defines when each code applies).",
+	}
 }

@@ -18,7 +18,7 @@ var guidanceSecond = map[string]Guidance{
 	},
 	RefreshScopeEscalation.ID: {
 		Why: "A refresh that grants scopes the user never consented to escalates a limited app into a broader one without the user seeing a consent screen.",
-		Fix: "Limit the scope of a refresh to the scope originally granted and answer invalid_scope for anything beyond it (RFC 6749 §6).",
+		Fix: "Never grant a refresh more than the original scope: answer invalid_scope, or issue tokens for the original scope only and name the granted scope in the response's scope (RFC 6749 §3.3, §5.1, §6).",
 	},
 	RefreshRotatedReuse.ID: {
 		Why: "With rotation, a replayed old refresh token is the sign that a token was stolen; without reuse detection attacker and user both keep refreshing and nobody notices.",

@@ -41,6 +41,7 @@ var (
 
 	CodeReuse = Scenario{
 		ID: "code-reuse", Family: FamilyCodeReuse, Level: MUST,
+		Check:  CheckCodeSingleUse.ID,
 		Title:  "a redeemed authorization code is rejected on second use",
 		Refs:   []Ref{RFC6749("4.1.2"), OIDCCore("3.1.3.2")},
 		Needs:  []Need{PrimaryControl},
@@ -56,6 +57,7 @@ var (
 	}
 	CodeReuseConcurrent = Scenario{
 		ID: "code-reuse-concurrent", Family: FamilyCodeReuse, Level: MUST,
+		Check:  CheckCodeSingleUse.ID,
 		Title:  "one code redeemed by parallel requests yields tokens exactly once",
 		Refs:   []Ref{RFC6749("4.1.2")},
 		Needs:  []Need{PrimaryControl},
@@ -106,7 +108,9 @@ var (
 			{Name: "port", Title: "an explicit other port"},
 			{Name: "scheme", Title: "the other scheme"},
 			{Name: "percent-encoding", Title: "a path character percent-encoded"},
-			{Name: "fragment", Title: "a fragment appended"},
+			{Name: "fragment", Title: "a fragment appended",
+				Expect: Expect{Error: invalidGrant, Alternatives: []Alternative{{Error: invalidRequest,
+					Why: "a redirect URI with a fragment is malformed: RFC 6749 §3.1.2 says it MUST NOT include one, so the request is invalid (§5.2)"}}}},
 			{Name: "other-registered", Title: "the client's other registered redirect URI"},
 			{Name: "host-case", Title: "the host in another letter case"},
 		},
@@ -114,6 +118,7 @@ var (
 
 	PKCEVerifierMismatch = Scenario{
 		ID: "pkce-verifier-mismatch", Family: FamilyPKCE, Level: MUST,
+		Check:  CheckPKCEVerifier.ID,
 		Title:  "a regenerated code_verifier is rejected",
 		Refs:   []Ref{RFC7636("4.6")},
 		Needs:  []Need{PrimaryControl},
@@ -121,6 +126,7 @@ var (
 	}
 	PKCEVerifierMissing = Scenario{
 		ID: "pkce-verifier-missing", Family: FamilyPKCE, Level: MUST,
+		Check:  CheckPKCEVerifier.ID,
 		Title:  "a code requested with a code_challenge is rejected without code_verifier",
 		Refs:   []Ref{RFC7636("4.6"), RFC9700("2.1.1")},
 		Needs:  []Need{PrimaryControl},
@@ -128,6 +134,7 @@ var (
 	}
 	PKCEDowngrade = Scenario{
 		ID: "pkce-downgrade", Family: FamilyPKCE, Level: MUST,
+		Check: CheckPKCEVerifier.ID,
 		Title: "a code_verifier for a code requested without code_challenge is rejected",
 		Refs:  []Ref{RFC9700("4.8.2")},
 		Needs: []Need{PrimaryControl},
@@ -136,6 +143,7 @@ var (
 	}
 	PKCEChallengeAsVerifier = Scenario{
 		ID: "pkce-challenge-as-verifier", Family: FamilyPKCE, Level: MUST,
+		Check:  CheckPKCEVerifier.ID,
 		Title:  "the S256 code_challenge sent as the code_verifier is rejected",
 		Refs:   []Ref{RFC7636("4.6")},
 		Needs:  []Need{PrimaryControl},
@@ -156,6 +164,7 @@ var (
 
 	ClientSecretWrongBasic = Scenario{
 		ID: "client-secret-wrong-basic", Family: FamilyClientAuth, Level: MUST,
+		Check:  CheckClientSecret.ID,
 		Title:  "a wrong client secret in Authorization: Basic is rejected with invalid_client",
 		Refs:   []Ref{RFC6749("5.2")},
 		Needs:  []Need{PrimaryControl},
@@ -163,13 +172,16 @@ var (
 	}
 	InvalidClientChallenge = Scenario{
 		ID: "invalid-client-challenge", Family: FamilyClientAuth, Level: MUST,
-		Title:  "failed Basic client authentication answers 401 with WWW-Authenticate: Basic",
-		Refs:   []Ref{RFC6749("5.2"), RFC7235("3.1")},
+		Check:  CheckClientSecret.ID,
+		Title:  "failed Basic client authentication answers 401 with a WWW-Authenticate Basic challenge carrying realm",
+		Refs:   []Ref{RFC6749("5.2"), RFC7235("3.1"), RFC7617("2")},
+		Note:   "RFC 6749 §5.2 requires the challenge of the scheme the client used; RFC 7617 §2 makes realm REQUIRED in a Basic challenge",
 		Needs:  []Need{PrimaryControl},
 		Expect: Expect{Error: invalidClient, Status: 401},
 	}
 	ClientSecretWrongPost = Scenario{
 		ID: "client-secret-wrong-post", Family: FamilyClientAuth, Level: MUST,
+		Check:  CheckClientSecret.ID,
 		Title:  "a wrong client_secret in the request body is rejected with invalid_client",
 		Refs:   []Ref{RFC6749("5.2")},
 		Needs:  []Need{SecondaryControl},
@@ -177,13 +189,15 @@ var (
 	}
 	ClientUnknown = Scenario{
 		ID: "client-unknown", Family: FamilyClientAuth, Level: MUST,
-		Title:  "an unknown client_id is rejected with invalid_client",
+		Title:  "an unknown client_id redeeming an issued code is rejected with invalid_client",
 		Refs:   []Ref{RFC6749("5.2")},
-		Needs:  []Need{PrimaryClient},
+		Needs:  []Need{PrimaryControl},
+		Note:   "the code is a real one, so only the client is wrong; a never-issued code is client-auth-before-code's case",
 		Expect: Expect{Error: invalidClient},
 	}
 	ClientAuthMissing = Scenario{
 		ID: "client-auth-missing", Family: FamilyClientAuth, Level: MUST,
+		Check: CheckClientAuthRequired.ID,
 		Title: "a confidential client sending only client_id is rejected",
 		Refs:  []Ref{RFC6749("3.2.1"), RFC6749("4.1.3")},
 		Needs: []Need{PrimaryControl},
@@ -229,6 +243,7 @@ var (
 
 	CrossClientCode = Scenario{
 		ID: "cross-client-code", Family: FamilyCrossClient, Level: MUST,
+		Check:  CheckCodeClient.ID,
 		Title:  "the primary client's code redeemed by the secondary client with its own valid credentials is rejected",
 		Refs:   []Ref{RFC6749("4.1.3")},
 		Needs:  []Need{PrimaryControl, SecondaryControl},
@@ -236,6 +251,7 @@ var (
 	}
 	CrossClientCodePublic = Scenario{
 		ID: "cross-client-code-public", Family: FamilyCrossClient, Level: MUST,
+		Check: CheckCodeClient.ID,
 		Title: "the primary client's code redeemed by the public client with the right verifier is rejected",
 		Refs:  []Ref{RFC6749("4.1.3")},
 		Needs: []Need{PrimaryControl, PublicControl},
@@ -249,8 +265,9 @@ var (
 		Needs: []Need{PrimaryControl, SecondaryControl},
 		Note: "the primary client authenticates with Basic; the body's client_id names the secondary client. RFC 6749 §3.2.1 " +
 			"puts no duty on the provider here, so tokens bound to the authenticated client are a warning (the OpenID FAPI " +
-			"profiles require rejection); tokens bound to the client the body names break §4.1.3 (FAIL:security). Whose " +
-			"tokens they are comes from introspection's client_id, else the id_token's azp/aud",
+			"profiles require rejection); a token bound to the client the body names breaks §4.1.3 (FAIL:security). Each " +
+			"token is judged and reported on its own: the access and refresh tokens by introspection's client_id, the " +
+			"id_token by its azp, else its aud",
 		Expect: Expect{Error: invalidRequest, Alternatives: []Alternative{
 			{Error: invalidClient, Why: "the client's identity is ambiguous, so authentication fails (RFC 6749 §5.2)"},
 			{Error: invalidGrant, Why: "the code was not issued to the client the body names (RFC 6749 §4.1.3)"}}},
@@ -303,6 +320,7 @@ var (
 	}
 	RefreshWithoutAuth = Scenario{
 		ID: "refresh-without-auth", Family: FamilyRefresh, Level: MUST,
+		Check: CheckClientAuthRequired.ID,
 		Title: "a confidential client's refresh request without client authentication is rejected",
 		Refs:  []Ref{RFC6749("6"), RFC6749("3.2.1")},
 		Needs: []Need{PrimaryControl},
@@ -312,10 +330,15 @@ var (
 	}
 	RefreshScopeEscalation = Scenario{
 		ID: "refresh-scope-escalation", Family: FamilyRefresh, Level: MUST,
-		Title:  "a refresh request for a scope not originally granted is rejected with invalid_scope",
-		Refs:   []Ref{RFC6749("6"), RFC6749("5.2")},
-		Needs:  []Need{PrimaryControl},
-		Note:   "the added scope is one the provider lists in scopes_supported but the original request did not ask for",
+		Title: "a refresh request for a scope not originally granted gets no more than the original scope",
+		Refs:  []Ref{RFC6749("6"), RFC6749("3.3"), RFC6749("5.1"), RFC6749("5.2")},
+		Needs: []Need{PrimaryControl},
+		Note: "the added scope is one the provider lists in scopes_supported but the original request did not ask for. " +
+			"A refusal must be invalid_scope; tokens pass when the granted scope holds nothing beyond the original " +
+			"(RFC 6749 §3.3 lets the provider ignore requested scope), read from introspection, else the access token's " +
+			"scope claim, else the response's scope. The new scope granted is FAIL:security; a response that omits scope " +
+			"while the granted scope differs from the request is FAIL:format (§5.1 requires it then; without other " +
+			"evidence an omitted scope means the scope requested)",
 		Expect: Expect{Error: invalidScope},
 	}
 	RefreshRotatedReuse = Scenario{
@@ -370,6 +393,7 @@ var (
 	}
 	RequestEmptyParam = Scenario{
 		ID: "request-empty-param", Family: FamilyRequestFormat, Level: MUST,
+		Check:  CheckPKCEVerifier.ID,
 		Title:  "an empty code_verifier= for a code requested with a challenge is treated as omitted and rejected",
 		Refs:   []Ref{RFC6749("3.1"), RFC7636("4.6")},
 		Needs:  []Need{PrimaryControl},
@@ -429,9 +453,10 @@ var (
 
 	IDTokenValid = Scenario{
 		ID: "id-token-valid", Family: FamilyIDToken, Level: MUST,
-		Title: "the ID token of a valid code exchange passes the client's validation",
-		Refs:  []Ref{OIDCCore("3.1.3.7"), OIDCCore("3.1.3.6")},
-		Needs: []Need{PrimaryControl},
+		Title:  "the ID token of a valid code exchange passes the client's validation",
+		Refs:   []Ref{OIDCCore("3.1.3.7"), OIDCCore("3.1.3.6")},
+		Needs:  []Need{PrimaryControl},
+		Passes: "the ID token passes every OpenID Connect Core §3.1.3.7 check the client makes",
 		Note: "signature by a key of jwks_uri, iss, aud contains the client, azp with several audiences, exp and iat, " +
 			"nonce equal to the one sent, at_hash when present; each failed check is named",
 	}
@@ -454,10 +479,11 @@ const FamilyAuthz = "authorization-endpoint"
 var (
 	AuthzUnregisteredRedirect = Scenario{
 		ID: "authz-unregistered-redirect", Family: FamilyAuthz, Level: MUST,
-		Title: "an authorization request with an unregistered redirect_uri redirects neither to it nor to a registered URI",
-		Refs:  []Ref{RFC6749("3.1.2.3"), RFC6749("4.1.2.1")},
-		Needs: []Need{PrimaryClient},
-		Note:  "the provider informs the resource owner (an error page); a code or a redirect to the unregistered URI is FAIL:security",
+		Title:  "an authorization request with an unregistered redirect_uri redirects neither to it nor to a registered URI",
+		Refs:   []Ref{RFC6749("3.1.2.3"), RFC6749("4.1.2.1")},
+		Needs:  []Need{PrimaryClient},
+		Passes: "the flow ends on the provider (an error page informing the resource owner), redirecting neither to the unregistered URI nor to a registered one",
+		Note:   "a code, or an error redirect to the unregistered URI, is FAIL:security; an error redirect to a registered URI is FAIL:error-code",
 		Variants: []Variant{
 			{Name: "other-path", Title: "another path on the registered host"},
 			{Name: "other-host", Title: "another host"},
@@ -491,10 +517,11 @@ var (
 	}
 	AuthzIssParameter = Scenario{
 		ID: "authz-iss-parameter", Family: FamilyAuthz, Level: MUST,
-		Title: "the authorization response carries iss equal to the issuer when discovery says it does",
-		Refs:  []Ref{RFC9207("2"), RFC9207("3")},
-		Needs: []Need{PrimaryControl},
-		Note:  "skipped unless discovery has authorization_response_iss_parameter_supported: true",
+		Title:  "the authorization response carries iss equal to the issuer when discovery says it does",
+		Refs:   []Ref{RFC9207("2"), RFC9207("3")},
+		Needs:  []Need{PrimaryControl},
+		Passes: "the redirect carrying the code has iss, equal to the discovery document's issuer",
+		Note:   "skipped unless discovery has authorization_response_iss_parameter_supported: true",
 	}
 )
 

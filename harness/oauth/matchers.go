@@ -73,33 +73,69 @@ func (m *ErrorMatcher) AllowHTTPRefusal() *ErrorMatcher { m.refusal = true; retu
 // error form is reported before a broken SHOULD, since only the SHOULD may be softened.
 func (m *ErrorMatcher) AsShould() *ErrorMatcher { m.should = true; return m }
 
-// Owner is whose tokens a response carries, as far as the harness could tell: ClientID "" when it
-// could not; Evidence says how (introspection's client_id, the id_token's azp or aud) or why not.
+// Owner is whose tokens a response carries, token by token, as far as the harness could tell.
 type Owner struct {
-	ClientID, Evidence string
 	// Authenticated is the client that authenticated the request; Named the one its body named.
 	Authenticated, Named string
+	// Tokens says, for each issued token the harness could read, whose it is and how it knows.
+	Tokens []TokenOwner
+	// Unknown says why no token's owner could be read (when Tokens is empty).
+	Unknown string
 }
 
-// IssuedTo grades an acceptance by whose tokens it issued (cross-client-id-mismatch): tokens of
-// the client the body named break RFC 6749 §4.1.3 whatever the level (the code was issued to the
+// TokenOwner is whose one token is: ClientID from introspection's client_id or the id_token's
+// azp/aud, as Evidence says.
+type TokenOwner struct {
+	Token, ClientID, Evidence string
+}
+
+func (t TokenOwner) String() string {
+	if t.ClientID == "" {
+		return fmt.Sprintf("the %s's client is unknown (%s)", t.Token, t.Evidence)
+	}
+	return fmt.Sprintf("the %s belongs to %s (%s)", t.Token, t.ClientID, t.Evidence)
+}
+
+// IssuedTo grades an acceptance by whose tokens it issued (cross-client-id-mismatch): a token of
+// the client the body named breaks RFC 6749 §4.1.3 whatever the level (the code was issued to the
 // authenticated client); tokens of the authenticated client break only the scenario's own rule.
 func (m *ErrorMatcher) IssuedTo(o Owner) *ErrorMatcher { m.owner = &o; return m }
 
 func (m *ErrorMatcher) ownerFinding(r *token.Response, toks []string) finding {
 	o := m.owner
 	issued := fmt.Sprintf("the provider issued tokens (HTTP %d with %s)", r.Status, strings.Join(toks, ", "))
-	switch o.ClientID {
-	case o.Named:
-		return finding{verdict.Security, true, fmt.Sprintf("%s bound to %s, the client the body names, from a code issued to %s: "+
-			"RFC 6749 §4.1.3 requires the code to have been issued to the client that redeems it (%s)", issued, o.Named, o.Authenticated, o.Evidence)}
-	case o.Authenticated:
-		return finding{verdict.Security, false, fmt.Sprintf("%s bound to the authenticated client %s, ignoring the body client_id %s (%s): "+
+	var named, all []string
+	known := false
+	for _, t := range o.Tokens {
+		all = append(all, t.String())
+		known = known || t.ClientID != ""
+		if t.ClientID != "" && t.ClientID == o.Named {
+			named = append(named, t.Token)
+		}
+	}
+	switch {
+	case len(named) > 0:
+		return finding{verdict.Security, true, fmt.Sprintf("%s, and the %s %s bound to %s, the client the body names, from a code issued to %s: "+
+			"RFC 6749 §4.1.3 requires the code to have been issued to the client that redeems it (%s)",
+			issued, strings.Join(named, " and "), isAre(len(named)), o.Named, o.Authenticated, strings.Join(all, "; "))}
+	case known:
+		return finding{verdict.Security, false, fmt.Sprintf("%s to the authenticated client %s, ignoring the body client_id %s (%s): "+
 			"safe under RFC 6749 §3.2.1, but a request naming two clients should be refused (the OpenID FAPI profiles require it)%s",
-			issued, o.Authenticated, o.Named, o.Evidence, m.want())}
+			issued, o.Authenticated, o.Named, strings.Join(all, "; "), m.want())}
+	}
+	unknown := o.Unknown
+	if len(all) > 0 {
+		unknown = strings.Join(all, "; ")
 	}
 	return finding{verdict.Security, false, fmt.Sprintf("%s where it should reject the request, and whose tokens they are is unknown (%s)%s",
-		issued, o.Evidence, m.want())}
+		issued, unknown, m.want())}
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }
 
 // Match never errors on a *token.Response: every problem is a failure with a category.
@@ -209,19 +245,33 @@ func (m *ErrorMatcher) checkStatus(r *token.Response, code string) (verdict.Cate
 	case m.status == 0 && code != InvalidClient && r.Status != 400:
 		return verdict.ErrorCode, fmt.Sprintf("HTTP status is %d; RFC 6749 §5.2 requires 400 for %s", r.Status, code)
 	}
-	if m.challenge != "" {
-		got := r.Header.Values("WWW-Authenticate")
-		for _, scheme := range challengeSchemes(got) {
-			if strings.EqualFold(scheme, m.challenge) {
-				return "", ""
-			}
-		}
-		if len(got) == 0 {
-			return verdict.Format, fmt.Sprintf("401 without WWW-Authenticate; RFC 6749 §5.2 requires a %s challenge matching the scheme the client used", m.challenge)
-		}
-		return verdict.Format, fmt.Sprintf("WWW-Authenticate is %q; RFC 6749 §5.2 requires the %s scheme the client used", strings.Join(got, ", "), m.challenge)
+	if why := m.challengeProblem(r); why != "" {
+		return verdict.Format, why
 	}
 	return "", ""
+}
+
+// challengeProblem says what is wrong with the 401's challenge ("" when nothing is, or none is
+// required): RFC 6749 §5.2 requires WWW-Authenticate with the scheme the client used, and for
+// Basic, RFC 7617 §2 makes the realm parameter REQUIRED.
+func (m *ErrorMatcher) challengeProblem(r *token.Response) string {
+	if m.challenge == "" {
+		return ""
+	}
+	got := r.Header.Values("WWW-Authenticate")
+	for _, c := range parseChallenges(got) {
+		if !strings.EqualFold(c.scheme, m.challenge) {
+			continue
+		}
+		if strings.EqualFold(c.scheme, "Basic") && !slices.Contains(c.params, "realm") {
+			return fmt.Sprintf("WWW-Authenticate is %q: the Basic challenge has no realm parameter, which RFC 7617 §2 requires", strings.Join(got, ", "))
+		}
+		return ""
+	}
+	if len(got) == 0 {
+		return fmt.Sprintf("401 without WWW-Authenticate; RFC 6749 §5.2 requires a %s challenge matching the scheme the client used", m.challenge)
+	}
+	return fmt.Sprintf("WWW-Authenticate is %q; RFC 6749 §5.2 requires the %s scheme the client used", strings.Join(got, ", "), m.challenge)
 }
 
 func (m *ErrorMatcher) want() string {
@@ -260,11 +310,18 @@ func printed(actual any) string {
 	return ""
 }
 
-// challengeSchemes lists the auth-schemes of WWW-Authenticate values. One field may carry several
+// challenge is one challenge of a WWW-Authenticate field: its scheme and its parameter names
+// (lower case).
+type challenge struct {
+	scheme string
+	params []string
+}
+
+// parseChallenges reads the challenges of WWW-Authenticate values. One field may carry several
 // challenges separated by commas (RFC 9110 §11.6.1), e.g. `Bearer realm="a", Basic realm="b"`; a
 // comma-separated part starting with name= is an auth-param of the challenge before it.
-func challengeSchemes(values []string) []string {
-	var out []string
+func parseChallenges(values []string) []challenge {
+	var out []challenge
 	for _, v := range values {
 		var parts []string
 		quoted, escaped, start := false, false, 0
@@ -283,9 +340,16 @@ func challengeSchemes(values []string) []string {
 		}
 		parts = append(parts, v[start:])
 		for _, p := range parts {
-			first, _, _ := strings.Cut(strings.TrimSpace(p), " ")
-			if first != "" && !strings.Contains(first, "=") {
-				out = append(out, first)
+			first, rest, _ := strings.Cut(strings.TrimSpace(p), " ")
+			switch {
+			case first != "" && !strings.Contains(first, "="):
+				out = append(out, challenge{scheme: first})
+				if name, _, ok := strings.Cut(strings.TrimSpace(rest), "="); ok {
+					out[len(out)-1].params = append(out[len(out)-1].params, strings.ToLower(strings.TrimSpace(name)))
+				}
+			case len(out) > 0 && strings.Contains(first, "="):
+				name, _, _ := strings.Cut(strings.TrimSpace(p), "=")
+				out[len(out)-1].params = append(out[len(out)-1].params, strings.ToLower(strings.TrimSpace(name)))
 			}
 		}
 	}

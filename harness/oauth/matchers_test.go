@@ -242,9 +242,14 @@ func TestBeError(t *testing.T) {
 			actual:  answer(401, hdr("Content-Type", "application/json", "WWW-Authenticate", `Basic realm="id.example"`), errBody(InvalidClient)),
 		},
 		{
-			name:    "WithChallenge: scheme is case-insensitive and may stand alone",
+			name:    "WithChallenge: scheme and parameter names are case-insensitive",
 			matcher: func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
-			actual:  answer(401, hdr("Content-Type", "application/json", "WWW-Authenticate", "basic"), errBody(InvalidClient)),
+			actual:  answer(401, hdr("Content-Type", "application/json", "WWW-Authenticate", `basic Realm="id"`), errBody(InvalidClient)),
+		},
+		{
+			name:    "WithChallenge: realm as a later parameter",
+			matcher: func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
+			actual:  answer(401, hdr("Content-Type", "application/json", "WWW-Authenticate", `Basic charset="UTF-8", realm="id"`), errBody(InvalidClient)),
 		},
 		{
 			name:    "WithChallenge: one of several header fields",
@@ -270,6 +275,18 @@ func TestBeError(t *testing.T) {
 			matcher:  func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
 			actual:   answer(401, jsonCT, errBody(InvalidClient)),
 			category: "format MUST", reason: "401 without WWW-Authenticate; RFC 6749 §5.2 requires a Basic challenge",
+		},
+		{
+			name:     "WithChallenge: a Basic challenge without realm (RFC 7617 §2 requires it)",
+			matcher:  func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
+			actual:   answer(401, hdr("Content-Type", "application/json", "WWW-Authenticate", `Basic`), errBody(InvalidClient)),
+			category: "format MUST", reason: "the Basic challenge has no realm parameter, which RFC 7617 §2 requires",
+		},
+		{
+			name:     "WithChallenge: realm only on another challenge",
+			matcher:  func() types.GomegaMatcher { return BeError(InvalidClient).WithStatus(401).WithChallenge("Basic") },
+			actual:   answer(401, hdr("Content-Type", "application/json", "WWW-Authenticate", `Bearer realm="id", Basic charset="UTF-8"`), errBody(InvalidClient)),
+			category: "format MUST", reason: "the Basic challenge has no realm parameter",
 		},
 		{
 			name:     "WithChallenge: other scheme",

@@ -2,7 +2,6 @@ package oauth
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/grantcheck/grantcheck/harness/token"
 	"github.com/grantcheck/grantcheck/harness/verdict"
@@ -43,8 +42,7 @@ func (m *ErrorMatcher) observe(r *token.Response) {
 			s.Check = "not-json"
 		case code == "":
 			s.Check = "no-error"
-		case m.challenge != "" && !slices.ContainsFunc(challengeSchemes(r.Header.Values("WWW-Authenticate")),
-			func(c string) bool { return strings.EqualFold(c, m.challenge) }):
+		case m.challengeProblem(r) != "":
 			s.Check = "challenge"
 		case r.MediaType != "application/json":
 			s.Check = "media-type"

@@ -132,6 +132,15 @@ func (r *Request) Duplicate(name, value string) *Request {
 // Get returns the current value of a parameter.
 func (r *Request) Get(name string) string { return r.form.Get(name) }
 
+// ClientID is the client the request authenticates as (or names).
+func (r *Request) ClientID() string { return r.auth.ClientID }
+
+// Step renames the request in the transcript (a retry says what it changed).
+func (r *Request) Step(step string) *Request {
+	r.step = step
+	return r
+}
+
 // Authenticate sets the client authentication.
 func (r *Request) Authenticate(a Auth) *Request {
 	r.auth = a
@@ -240,6 +249,7 @@ func (r *Request) Send(ctx context.Context) (*Response, error) {
 	}
 	answer := NewResponse(resp.StatusCode(), resp.Header(), resp.Body(), usedBasic, rec)
 	answer.Request = described
+	answer.Sent = r
 	return answer, nil
 }
 
@@ -287,6 +297,9 @@ type Response struct {
 	Warnings []string
 	// Request describes what was sent, without secret values (for a reproduction).
 	Request *verdict.Request
+	// Sent is the request that was sent, so a harness can ask again with one cause removed; nil
+	// for a response not sent by Request.Send.
+	Sent *Request
 }
 
 // NewResponse parses an answer.
