@@ -18,6 +18,8 @@ type Config struct {
 	Timeouts Timeouts `yaml:"timeouts"`
 	// Concurrency shapes code-reuse-concurrent.
 	Concurrency Concurrency `yaml:"concurrency"`
+	// Audit lists the clients `grantcheck audit` checks, besides the four roles.
+	Audit Audit `yaml:"audit"`
 
 	// source is where this configuration came from, for messages.
 	source string
@@ -72,6 +74,10 @@ type Clients struct {
 	Secondary  *Client `yaml:"secondary"`
 	Public     *Client `yaml:"public"`
 	Restricted *Client `yaml:"restricted"`
+
+	// audited are the audit's clients by their role (AuditRole), so every operation that takes a
+	// role (flows, redemptions, controls, scope) takes an audited client the same way.
+	audited map[Role]*Client
 }
 
 // Role names a client role.
@@ -84,7 +90,7 @@ const (
 	Restricted Role = "restricted"
 )
 
-// Get returns the client of a role, nil when not configured.
+// Get returns the client of a role (an audited client's role too, AuditRole), nil when not configured.
 func (c Clients) Get(r Role) *Client {
 	switch r {
 	case Primary:
@@ -96,8 +102,25 @@ func (c Clients) Get(r Role) *Client {
 	case Restricted:
 		return c.Restricted
 	}
-	return nil
+	return c.audited[r]
 }
+
+// AuditRole is the role an audited client is run under: its client_id, prefixed so it can never be
+// one of the four roles.
+func AuditRole(clientID string) Role { return Role("audit:" + clientID) }
+
+// Audit lists the clients to audit: each is checked for what its registration implies (grantcheck
+// audit). The list is inline, or in a file that a team generates (Terraform output, a console
+// export), or both.
+type Audit struct {
+	// File is a YAML file with a top-level clients: list of the same form, relative to this file.
+	File string `yaml:"file"`
+	// Clients are the audited clients; secrets come from the environment (${VAR}).
+	Clients []*Client `yaml:"clients"`
+}
+
+// AuditClients are the audited clients in the order listed (inline first, then the file's).
+func (c *Config) AuditClients() []*Client { return c.Audit.Clients }
 
 // Auth methods (OpenID Connect Registration token_endpoint_auth_method).
 const (
@@ -120,7 +143,13 @@ type Client struct {
 	// Scope the client is registered for, sent by its controls and flows instead of provider.scope
 	// (many providers grant a client only its own scopes, and refuse or narrow anything else).
 	Scope string `yaml:"scope"`
+
+	// origin is where an audited client is listed ("file:line"), for messages.
+	origin string
 }
+
+// Origin is where an audited client is listed ("clients.yaml:12"), "" for a role.
+func (c *Client) Origin() string { return c.origin }
 
 // ScopeOf is the scope a role's requests send: the client's own, else provider.scope.
 func (c *Config) ScopeOf(r Role) string {

@@ -58,6 +58,9 @@ func Parse(name string, data []byte, lookup func(string) (string, bool)) (*Confi
 	}
 	cfg.source = name
 	cfg.applyDefaults()
+	if err := p.loadAudit(&cfg); err != nil {
+		return nil, err
+	}
 	if err := p.validate(&cfg); err != nil {
 		return nil, err
 	}
@@ -353,34 +356,11 @@ func (p *parser) validate(c *Config) error {
 			continue
 		}
 		roles++
-		base := "clients." + string(r)
-		if cl.ClientID == "" {
-			return p.fail(base+".client_id", "required")
-		}
-		switch cl.AuthMethod {
-		case AuthBasic, AuthPost:
-			if cl.ClientSecret == "" {
-				return p.fail(base+".client_secret", "required for auth_method %s", cl.AuthMethod)
-			}
-		case AuthNone:
-		default:
-			return p.fail(base+".auth_method", "%q is not one of %s, %s, %s", cl.AuthMethod, AuthBasic, AuthPost, AuthNone)
-		}
-		if r != Restricted && len(cl.RedirectURIs) == 0 {
-			return p.fail(base+".redirect_uris", "at least one registered redirect URI is required")
-		}
-		for i, u := range cl.RedirectURIs {
-			if pu, err := url.Parse(u); err != nil || !pu.IsAbs() {
-				return p.fail(fmt.Sprintf("%s.redirect_uris[%d]", base, i), "%q is not an absolute URI", u)
-			}
-		}
-		switch cl.PKCE {
-		case "", "optional", "required":
-		default:
-			return p.fail(base+".pkce", "%q is not required or optional", cl.PKCE)
+		if err := p.validateClient("clients."+string(r), cl, r != Restricted); err != nil {
+			return err
 		}
 	}
-	if roles == 0 {
+	if roles == 0 && len(c.Audit.Clients) == 0 {
 		return p.fail("clients", "no client roles: configure at least clients.primary")
 	}
 	if err := p.validateLogin(c); err != nil {
@@ -391,6 +371,37 @@ func (p *parser) validate(c *Config) error {
 	}
 	if n := c.Concurrency.Parallel; n < 2 || n > 64 {
 		return p.fail("concurrency.parallel", "%d is not between 2 and 64", n)
+	}
+	return nil
+}
+
+// validateClient checks one client's registration; base is its field path ("clients.primary").
+// needsRedirect: the client must have a redirect URI (it logs in).
+func (p *parser) validateClient(base string, cl *Client, needsRedirect bool) error {
+	if cl.ClientID == "" {
+		return p.fail(base+".client_id", "required")
+	}
+	switch cl.AuthMethod {
+	case AuthBasic, AuthPost:
+		if cl.ClientSecret == "" {
+			return p.fail(base+".client_secret", "required for auth_method %s", cl.AuthMethod)
+		}
+	case AuthNone:
+	default:
+		return p.fail(base+".auth_method", "%q is not one of %s, %s, %s", cl.AuthMethod, AuthBasic, AuthPost, AuthNone)
+	}
+	if needsRedirect && len(cl.RedirectURIs) == 0 {
+		return p.fail(base+".redirect_uris", "at least one registered redirect URI is required")
+	}
+	for i, u := range cl.RedirectURIs {
+		if pu, err := url.Parse(u); err != nil || !pu.IsAbs() {
+			return p.fail(fmt.Sprintf("%s.redirect_uris[%d]", base, i), "%q is not an absolute URI", u)
+		}
+	}
+	switch cl.PKCE {
+	case "", "optional", "required":
+	default:
+		return p.fail(base+".pkce", "%q is not required or optional", cl.PKCE)
 	}
 	return nil
 }
