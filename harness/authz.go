@@ -1,11 +1,10 @@
 package harness
 
 import (
-	"github.com/onsi/gomega"
-
 	"github.com/grantcheck/grantcheck/harness/authorize"
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/oauth"
+	"github.com/grantcheck/grantcheck/harness/token"
 )
 
 // Outcome runs one authorization flow that the provider should refuse; a failure of the harness
@@ -28,5 +27,11 @@ func (r *Run) ExpectAuthzRefused(o authorize.Outcome, role config.Role, unregist
 		noRedirect = r.Client(role).RedirectURIs
 	}
 	exp := r.Entry.Scenario.ExpectFor(r.variant())
-	gomega.ExpectWithOffset(1, o).To(oauth.BeAuthzRefusal(unregistered, noRedirect, exp.Accepts(r.holds)...))
+	r.expect(o).To(oauth.BeAuthzRefusal(unregistered, noRedirect, exp.Accepts(r.holds)...))
+}
+
+// ExpectScopeLeftOut asserts that tokens requested with requested leave out extra, a scope the
+// client does not declare.
+func (r *Run) ExpectScopeLeftOut(resp *token.Response, requested, extra string) {
+	r.expect(resp).To(oauth.LeaveOutScope(requested, extra))
 }

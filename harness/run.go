@@ -33,6 +33,9 @@ type Run struct {
 	// flows must not count as demand).
 	ownLogin bool
 
+	// g, when set, is the run's own Gomega (the audit judges runs at once); nil: the global one.
+	g gomega.Gomega
+
 	mu        sync.Mutex // responses: parallel scenarios send from goroutines
 	responses []*token.Response
 	matchers  []*oauth.ErrorMatcher // applied by ExpectRejected, for the verdict's evidence
@@ -68,6 +71,9 @@ func WithoutPKCE() CodeOption { return func(q *authorize.Request) { q.PKCE = nil
 
 // WithVerifier sends the challenge of v (which may be malformed on purpose).
 func WithVerifier(v pkce.Verifier) CodeOption { return func(q *authorize.Request) { q.PKCE = &v } }
+
+// WithScope sends scope instead of the role's own.
+func WithScope(scope string) CodeOption { return func(q *authorize.Request) { q.Scope = scope } }
 
 // WithRedirectURI sends redirect_uri u, which may be one the client never registered.
 func WithRedirectURI(u string) CodeOption { return func(q *authorize.Request) { q.RedirectURI = u } }
@@ -199,7 +205,7 @@ func (r *Run) ExpectRejected(resp *token.Response, tune ...func(*oauth.ErrorMatc
 	for _, t := range tune {
 		t(m)
 	}
-	gomega.ExpectWithOffset(1, resp).To(m)
+	r.expect(resp).To(m)
 }
 
 // Rejection is the matcher of the entry's catalogue expectation: accepted codes, status, level.

@@ -197,9 +197,11 @@ func (e Entry) Title() string {
 }
 
 // Entries expands every scenario into its reportable IDs, in catalogue order.
-func Entries() []Entry {
+func Entries() []Entry { return expand(All()) }
+
+func expand(scenarios []Scenario) []Entry {
 	var out []Entry
-	for _, s := range All() {
+	for _, s := range scenarios {
 		if len(s.Variants) == 0 {
 			out = append(out, Entry{ID: s.ID, Scenario: s})
 			continue
@@ -215,7 +217,7 @@ func Entries() []Entry {
 // Lookup finds a scenario by ID, or by the ID of one of its variants.
 func Lookup(id string) (Scenario, bool) {
 	base, _, _ := strings.Cut(id, "/")
-	for _, s := range All() {
+	for _, s := range append(All(), Audit()...) {
 		if s.ID == base {
 			return s, true
 		}

@@ -107,7 +107,25 @@ func (c Clients) Get(r Role) *Client {
 
 // AuditRole is the role an audited client is run under: its client_id, prefixed so it can never be
 // one of the four roles.
-func AuditRole(clientID string) Role { return Role("audit:" + clientID) }
+func AuditRole(clientID string) Role { return Role(auditPrefix + clientID) }
+
+const auditPrefix = "audit:"
+
+// Audited reports whether r is an audited client's role.
+func (r Role) Audited() bool { return strings.HasPrefix(string(r), auditPrefix) }
+
+// Describe names a role's client for messages: "clients.primary", or an audited client by its
+// client_id and where it is listed.
+func (c *Config) Describe(r Role) string {
+	if !r.Audited() {
+		return "clients." + string(r)
+	}
+	cl := c.Clients.Get(r)
+	if cl == nil {
+		return string(r)
+	}
+	return fmt.Sprintf("client %q (%s)", cl.ClientID, cl.origin)
+}
 
 // Audit lists the clients to audit: each is checked for what its registration implies (grantcheck
 // audit). The list is inline, or in a file that a team generates (Terraform output, a console
