@@ -77,6 +77,9 @@ func authzNoCode(r *harness.Run, role config.Role) {
 	if client.Allows("authorization_code") {
 		r.NotApplicable(field(r, role, "grant_types") + " includes authorization_code")
 	}
+	if len(client.RedirectURIs) == 0 && role.Audited() {
+		r.NotApplicable("the client has no registered redirect URI, so no code request can be refused for the grant alone")
+	}
 	if len(client.RedirectURIs) == 0 {
 		r.Skip("needs " + field(r, role, "redirect_uris") + ": a URI registered for the client, so a refusal is about the grant, not the redirect URI")
 	}
