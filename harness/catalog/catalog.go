@@ -4,6 +4,9 @@
 package catalog
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -223,4 +226,15 @@ func Lookup(id string) (Scenario, bool) {
 		}
 	}
 	return Scenario{}, false
+}
+
+// Version identifies the catalogue (every scenario of All and Audit: IDs, levels, needs and
+// accepted answers): results judged by different catalogues are not comparable verdict by verdict.
+func Version() string {
+	data, err := json.Marshal(append(All(), Audit()...))
+	if err != nil {
+		panic(fmt.Sprintf("catalogue bug: %v", err)) // plain data; cannot fail
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:6])
 }
