@@ -14,6 +14,7 @@ import (
 
 	"github.com/grantcheck/grantcheck/fixtures/reference"
 	"github.com/grantcheck/grantcheck/harness/catalog"
+	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/reports"
 )
 
@@ -152,6 +153,22 @@ func TestAuditControlFailureIsTheClientsOwn(t *testing.T) {
 	out, code := grantcheck(t, nil, "", "audit", "--config", path, "--reports", dir)
 	if code != exitNotConformant {
 		t.Fatalf("exit %d, want %d (incomplete):\n%s", code, exitNotConformant, out)
+	}
+	// No audited client's secret reaches the console or a report.
+	parsed, err := config.Parse("t", []byte(cfg), os.LookupEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	for _, secret := range parsed.Secrets() {
+		if strings.Contains(out, secret) {
+			t.Errorf("a secret reached the console")
+		}
+		for _, f := range files {
+			if data, _ := os.ReadFile(f); strings.Contains(string(data), secret) {
+				t.Errorf("a secret reached %s", filepath.Base(f))
+			}
+		}
 	}
 	run := readResults(t, filepath.Join(dir, "results.json"))
 	if run.Outcome != reports.Incomplete {

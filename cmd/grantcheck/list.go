@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"slices"
@@ -86,6 +87,12 @@ func faultsCmd(args []string, stdout io.Writer) error {
 		slices.Sort(ids)
 		for _, id := range ids {
 			fmt.Fprintf(stdout, "    breaks %-40s %s\n", id, f.Breaks[id])
+		}
+	}
+	for _, f := range reference.AuditFaults() {
+		fmt.Fprintf(stdout, "%s (grantcheck audit, %s only)\n    %s\n", f.Name, f.Client, f.Description)
+		for _, id := range slices.Sorted(maps.Keys(f.Breaks)) {
+			fmt.Fprintf(stdout, "    breaks %-40s %s for %s\n", id, f.Breaks[id], f.Client)
 		}
 	}
 	return nil

@@ -23,9 +23,9 @@ func mergeCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	if err := fs.Parse(args); err != nil {
 		return exitUsage, err
 	}
-	files := fs.Args()
-	if len(files) == 0 {
-		return exitUsage, fmt.Errorf("merge: name the results.json files to merge")
+	files, err := resultFiles(fs.Args())
+	if err != nil {
+		return exitUsage, err
 	}
 	var baseline *reports.Baseline
 	if *baselinePath != "" {
@@ -149,4 +149,29 @@ func slug(s string) string {
 		return "provider"
 	}
 	return s
+}
+
+// resultFiles are the files to merge: each argument a results.json, or a folder whose
+// subfolders hold one each (where a CI system left the parts: shards/1/results.json, …).
+func resultFiles(args []string) ([]string, error) {
+	if len(args) == 0 {
+		return nil, fmt.Errorf("merge: name the results.json files (or a folder of parts) to merge")
+	}
+	var out []string
+	for _, a := range args {
+		fi, err := os.Stat(a)
+		if err != nil {
+			return nil, fmt.Errorf("merge: %w", err)
+		}
+		if !fi.IsDir() {
+			out = append(out, a)
+			continue
+		}
+		found, _ := filepath.Glob(filepath.Join(a, "*", "results.json"))
+		if len(found) == 0 {
+			return nil, fmt.Errorf("merge: %s holds no */results.json", a)
+		}
+		out = append(out, found...)
+	}
+	return out, nil
 }
