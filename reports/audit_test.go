@@ -31,7 +31,7 @@ func TestAuditModel(t *testing.T) {
 	clients := []ClientChecks{
 		clientChecks("web-1", 0, nil),
 		clientChecks(hostile, 1, map[string]verdict.Verdict{
-			catalog.AuditPKCERequired.ID:                    accepted,
+			catalog.AuditPKCERequired.ID:                   accepted,
 			catalog.AuditAuthzRedirect.VariantID("scheme"): {Result: verdict.Skip, NotApplicable: true, Reason: "does not apply"},
 		}),
 		clientChecks("svc-1", 2, map[string]verdict.Verdict{catalog.AuditControl.ID: {Result: verdict.Error, Reason: "control failed"}}),
