@@ -190,3 +190,13 @@ func auditOutcomes(audits []harness.ClientAudit, listed []*config.Client) []repo
 	}
 	return out
 }
+
+// hasRole: the configuration has a client role for the catalogue (an audit-only one has none).
+func hasRole(cfg *config.Config) bool {
+	for _, r := range []config.Role{config.Primary, config.Secondary, config.Public, config.Restricted} {
+		if cfg.Clients.Get(r) != nil {
+			return true
+		}
+	}
+	return false
+}
