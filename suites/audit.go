@@ -28,6 +28,7 @@ func AuditChecks() []harness.AuditCheck {
 		"trailing-slash": {mutate: tokenRedirectMutations["trailing-slash"]},
 		"other-path":     {mutate: tokenRedirectMutations["other-path"]},
 		"port":           {mutate: tokenRedirectMutations["port"], anyPortOnLoopback: true},
+		"other-host":     {mutate: authzRedirectMutations["other-host"]},
 	})...)
 	out = append(out, auditTable(catalog.AuditTokenRedirect, func(r *harness.Run, role config.Role, mutate redirectMutation) {
 		needsCodeGrant(r, role)

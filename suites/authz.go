@@ -16,17 +16,7 @@ import (
 var _ = Describe("authorization endpoint", func() {
 	harness.Table(catalog.AuthzUnregisteredRedirect, func(r *harness.Run, mutate redirectMutation) {
 		authzUnregisteredRedirect(r, config.Primary, mutate)
-	}, map[string]redirectMutation{
-		"other-path": func(u string, _ []string) string {
-			return withPath(u, func(p string) string { return p + "-grantcheck" })
-		},
-		"other-host": func(u string, _ []string) string {
-			p := mustParse(u)
-			p.Host = "grantcheck-unregistered.invalid"
-			return p.String()
-		},
-		"other-scheme": func(u string, _ []string) string { return otherScheme(u) },
-	})
+	}, authzRedirectMutations)
 
 	harness.It(catalog.AuthzGrantNotAllowed, func(r *harness.Run) {
 		authzNoCode(r, config.Restricted)
@@ -103,4 +93,17 @@ func field(r *harness.Run, role config.Role, key string) string {
 		return key + " of " + r.P.Config.Describe(role)
 	}
 	return "clients." + string(role) + "." + key
+}
+
+// authzRedirectMutations are authz-unregistered-redirect's variants, by name.
+var authzRedirectMutations = map[string]redirectMutation{
+	"other-path": func(u string, _ []string) string {
+		return withPath(u, func(p string) string { return p + "-grantcheck" })
+	},
+	"other-host": func(u string, _ []string) string {
+		p := mustParse(u)
+		p.Host = "grantcheck-unregistered.invalid"
+		return p.String()
+	},
+	"other-scheme": func(u string, _ []string) string { return otherScheme(u) },
 }

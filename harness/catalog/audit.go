@@ -34,6 +34,7 @@ var (
 			{Name: "trailing-slash", Title: "a trailing slash added"},
 			{Name: "other-path", Title: "another path on the same host"},
 			{Name: "port", Title: "another port (not for loopback URIs)"},
+			{Name: "other-host", Title: "another host (a URI unlike any registered one)"},
 		},
 	}
 	AuditTokenRedirect = Scenario{
@@ -126,7 +127,7 @@ func AuditEntries() []Entry { return expand(Audit()) }
 var (
 	AuditSees = []string{
 		"whether each listed client's valid login and exchange (or its client_credentials grant) works",
-		"near variants of a declared redirect URI that the provider accepts (localhost for 127.0.0.1, http for https, a trailing slash, another path, another port except on loopback URIs: RFC 8252 §7.3)",
+		"near variants of a declared redirect URI that the provider accepts (localhost for 127.0.0.1, http for https, a trailing slash, another path, another port except on loopback URIs: RFC 8252 §7.3), and another host",
 		"whether the token endpoint compares redirect_uri exactly, and refuses the client's other registered URI",
 		"whether a client declared pkce: required still gets codes without a challenge",
 		"each grant the client does not declare (client_credentials, password, refresh_token, authorization_code) that the provider still performs for it",
