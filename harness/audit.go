@@ -67,13 +67,13 @@ func (s fixedSlots) Release(error) { <-s }
 // slots allow. The controls all run first, so a check that needs another client's code (a code of
 // another listed client) knows which controls succeeded. done, when set, is called as each client
 // finishes. Results follow the clients' order.
-func (p *Provider) Audit(ctx context.Context, clients []*config.Client, checks []AuditCheck, slots ClientSlots, done func(ClientAudit)) []ClientAudit {
+func (p *Provider) Audit(ctx context.Context, clients []*config.Client, checks []AuditCheck, slots ClientSlots, done func(ClientAudit)) (out []ClientAudit) {
 	p.controlMu.Lock()
 	if p.controls == nil {
 		p.controls, p.performed, p.controlFiles = map[config.Role]error{}, map[string]bool{}, map[config.Role][]verdict.File{}
 	}
 	p.controlMu.Unlock()
-	out := make([]ClientAudit, len(clients))
+	out = make([]ClientAudit, len(clients))
 	controls := make([]CheckResult, len(clients))
 	each := func(work func(i int) error) {
 		var wg sync.WaitGroup
@@ -85,6 +85,10 @@ func (p *Provider) Audit(ctx context.Context, clients []*config.Client, checks [
 		}
 		wg.Wait()
 	}
+	defer func() {
+		// A client the stopped run never reached is left out, not reported half done.
+		out = slices.DeleteFunc(out, func(a ClientAudit) bool { return a.Client == nil })
+	}()
 	each(func(i int) error {
 		began := time.Now()
 		controls[i] = p.auditControl(ctx, clients[i])
@@ -92,6 +96,9 @@ func (p *Provider) Audit(ctx context.Context, clients []*config.Client, checks [
 		return p.ControlErr(config.AuditRole(clients[i].ClientID))
 	})
 	each(func(i int) error {
+		if ctx.Err() != nil {
+			return nil // the run was stopped: the client is left out
+		}
 		began := time.Now()
 		a := ClientAudit{Client: clients[i], Results: []CheckResult{controls[i]}}
 		role := config.AuditRole(clients[i].ClientID)

@@ -211,7 +211,11 @@ func (r *Run) control(role config.Role, c *config.Client) (string, error) {
 	}
 	if err != nil {
 		// Login and exchange errors quote pages and URLs: cleaned once here, for console and reports.
-		return "", p.redactor.CleanError(fmt.Errorf("control exchange of the %s client: %w", role, err))
+		who := "the " + string(role) + " client"
+		if role.Audited() {
+			who = p.Config.Describe(role)
+		}
+		return "", p.redactor.CleanError(fmt.Errorf("control exchange of %s: %w", who, err))
 	}
 	return "authorization_code", nil
 }
