@@ -21,6 +21,9 @@ type Audit struct {
 	// Sees and CannotSee say what an audit over OAuth can and cannot show (catalog.AuditSees).
 	Sees      []string `json:"sees"`
 	CannotSee []string `json:"cannot_see"`
+	// Matrix is the client × check matrix as data: per client (in Clients' order) one cell per
+	// check (in Checks' order): "PASS", "n/a", "FAIL:security F2", "ERROR F5", "–" (no result).
+	Matrix []AuditRow `json:"matrix"`
 	// Jobs is how many clients ran at once; Shard the part of the list this run covered ("2/4").
 	Jobs  int    `json:"jobs,omitempty"`
 	Shard string `json:"shard,omitempty"`
@@ -95,7 +98,44 @@ func FromAudit(clients []ClientChecks, meta Meta, started time.Time, took time.D
 		run.SuiteErrors = append(run.SuiteErrors, "no client was audited")
 	}
 	run.tally()
+	run.fillMatrix()
 	return run
+}
+
+// AuditRow is one client's line of the matrix in results.json.
+type AuditRow struct {
+	ClientID string   `json:"client_id"`
+	Cells    []string `json:"cells"`
+}
+
+// fillMatrix writes the matrix into Audit once the findings are numbered.
+func (r *Run) fillMatrix() {
+	if r.Audit == nil {
+		return
+	}
+	r.Audit.Matrix = nil
+	for _, row := range r.Matrix() {
+		line := AuditRow{ClientID: row.Client.ClientID}
+		for _, c := range row.Cells {
+			var text string
+			switch {
+			case c.Missing:
+				text = "–"
+			case c.NotApplicable:
+				text = "n/a"
+			default:
+				text = string(c.Result)
+				if c.Category != "" {
+					text += ":" + string(c.Category)
+				}
+				if c.Finding != "" {
+					text += " " + c.Finding
+				}
+			}
+			line.Cells = append(line.Cells, text)
+		}
+		r.Audit.Matrix = append(r.Audit.Matrix, line)
+	}
 }
 
 // Key names a result uniquely in a run: its ID, and for an audit result the client first.
@@ -124,6 +164,7 @@ type MatrixRow struct {
 // MatrixCell is one client's verdict on one check.
 type MatrixCell struct {
 	Result        verdict.Result
+	Category      verdict.Category
 	NotApplicable bool
 	Finding       string
 	Missing       bool // the run has no result for it (a filtered or partial run)
@@ -197,7 +238,8 @@ func (r Run) Matrix() []MatrixRow {
 		row := MatrixRow{Client: c}
 		for _, id := range r.Audit.Checks {
 			res, ok := byKey[Result{ID: id, Client: c.ClientID}.Key()]
-			cell := MatrixCell{Missing: !ok, Result: res.Verdict.Result, NotApplicable: res.Verdict.NotApplicable, Finding: res.Finding}
+			cell := MatrixCell{Missing: !ok, Result: res.Verdict.Result, Category: res.Verdict.Category,
+				NotApplicable: res.Verdict.NotApplicable, Finding: res.Finding}
 			if ok && slices.Contains([]verdict.Result{verdict.Fail, verdict.Warn, verdict.Error}, cell.Result) {
 				row.Problems++
 			}

@@ -52,6 +52,12 @@ func TestAuditModel(t *testing.T) {
 	if cell := rows[1].Cells[slicesIndex(run.Audit.Checks, catalog.AuditPKCERequired.ID)]; cell.Short() != "FAIL "+cell.Finding || cell.Finding == "" {
 		t.Errorf("the failing cell is %q", cell.Short())
 	}
+	if got := run.Audit.Matrix[1].Cells[slicesIndex(run.Audit.Checks, catalog.AuditPKCERequired.ID)]; !strings.HasPrefix(got, "FAIL:security F") {
+		t.Errorf("results.json's matrix cell is %q", got)
+	}
+	if got := run.Audit.Matrix[1].Cells[slicesIndex(run.Audit.Checks, catalog.AuditAuthzRedirect.VariantID("scheme"))]; got != "n/a" {
+		t.Errorf("results.json's matrix cell for a check that does not apply is %q", got)
+	}
 	var md, html, junit bytes.Buffer
 	if err := WriteMarkdown(&md, run); err != nil {
 		t.Fatal(err)

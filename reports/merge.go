@@ -65,6 +65,7 @@ func Merge(names []string, runs []Run) (Run, error) {
 	}
 	sortResults(&out)
 	out.tally()
+	out.fillMatrix()
 	return out, nil
 }
 
