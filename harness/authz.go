@@ -1,11 +1,10 @@
 package harness
 
 import (
-	"github.com/onsi/gomega"
-
 	"github.com/grantcheck/grantcheck/harness/authorize"
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/oauth"
+	"github.com/grantcheck/grantcheck/harness/token"
 )
 
 // Outcome runs one authorization flow that the provider should refuse; a failure of the harness
@@ -25,11 +24,23 @@ func (r *Run) Outcome(role config.Role, opts ...CodeOption) authorize.Outcome {
 // is allowed. A refusal for a cause the scenario did not mean to create is asked again without it
 // first (incidental.go).
 func (r *Run) ExpectAuthzRefused(role config.Role, unregistered string, opts ...CodeOption) {
-	o := r.authzWithoutIncidental(r.Outcome(role, opts...), role, opts)
+	r.ExpectAuthzEnding(r.authzWithoutIncidental(r.Outcome(role, opts...), role, opts), role, unregistered)
+}
+
+// ExpectAuthzEnding asserts the entry's expectation on where a flow that already ran ended, as
+// ExpectAuthzRefused does but without asking again: for a caller whose request is the point (the
+// audit's undeclared scope).
+func (r *Run) ExpectAuthzEnding(o authorize.Outcome, role config.Role, unregistered string) {
 	var noRedirect []string
 	if unregistered != "" {
 		noRedirect = r.Client(role).RedirectURIs
 	}
 	exp := r.Entry.Scenario.ExpectFor(r.variant())
-	gomega.ExpectWithOffset(1, o).To(oauth.BeAuthzRefusal(unregistered, noRedirect, exp.Accepts(r.holds)...))
+	r.expect(o).To(oauth.BeAuthzRefusal(unregistered, noRedirect, exp.Accepts(r.holds)...))
+}
+
+// ExpectScopeLeftOut asserts that tokens requested with requested leave out extra, a scope the
+// client does not declare.
+func (r *Run) ExpectScopeLeftOut(resp *token.Response, requested, extra string) {
+	r.expect(resp).To(oauth.LeaveOutScope(requested, extra))
 }

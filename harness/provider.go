@@ -64,6 +64,9 @@ func Connect(ctx context.Context, cfg *config.Config) (*Provider, error) {
 			p.redactor.Client(c.ClientID) // an echoed Basic header is base64 of id:secret
 		}
 	}
+	for _, c := range cfg.AuditClients() {
+		p.redactor.Client(c.ClientID)
+	}
 	log := transcript.NewLog(p.redactor.Child())
 	doc, err := discovery.Fetch(ctx, base.New(log, false), cfg.Provider.Issuer)
 	if err != nil {
@@ -180,7 +183,7 @@ func (p *Provider) control(ctx context.Context, role config.Role, c *config.Clie
 
 func (r *Run) control(role config.Role, c *config.Client) (string, error) {
 	p := r.P
-	if role == config.Restricted {
+	if role == config.Restricted || (role.Audited() && !c.Allows("authorization_code")) {
 		if !c.Allows("client_credentials") {
 			return "", nil // nothing the role declares can be shown to work without a redirect URI
 		}
@@ -193,8 +196,8 @@ func (r *Run) control(role config.Role, c *config.Client) (string, error) {
 			err = fmt.Errorf("answered HTTP %d %s", resp.Status, r.Log.Redactor.Redact(string(resp.Body)))
 		}
 		if err != nil {
-			return "", p.redactor.CleanError(fmt.Errorf("setup: clients.restricted declares the client_credentials grant, but the provider did not perform it "+
-				"for %s (fix the client's registration or its grant_types): %w", c.ClientID, err))
+			return "", p.redactor.CleanError(fmt.Errorf("setup: %s declares the client_credentials grant, but the provider did not perform it "+
+				"for %s (fix the client's registration or its grant_types): %w", p.Config.Describe(role), c.ClientID, err))
 		}
 		return "client_credentials", nil
 	}
@@ -208,7 +211,11 @@ func (r *Run) control(role config.Role, c *config.Client) (string, error) {
 	}
 	if err != nil {
 		// Login and exchange errors quote pages and URLs: cleaned once here, for console and reports.
-		return "", p.redactor.CleanError(fmt.Errorf("control exchange of the %s client: %w", role, err))
+		who := "the " + string(role) + " client"
+		if role.Audited() {
+			who = p.Config.Describe(role)
+		}
+		return "", p.redactor.CleanError(fmt.Errorf("control exchange of %s: %w", who, err))
 	}
 	return "authorization_code", nil
 }

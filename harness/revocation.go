@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/onsi/gomega"
-
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/oauth"
 	"github.com/grantcheck/grantcheck/harness/token"
@@ -113,7 +111,7 @@ func (c *AccessCheck) State(r *Run, at, step string) oauth.TokenState {
 // not be read makes the scenario ERROR: "revoked" needs evidence.
 func (r *Run) ExpectRevoked(rev oauth.Revocation) {
 	m := oauth.BeRevoked(r.Rejection)
-	gomega.ExpectWithOffset(1, rev).To(m)
+	r.expect(rev).To(m)
 	if m.Unknown != "" {
 		r.Abort("cannot tell whether the first access token was revoked: %s (%s)", m.Unknown, m.Summary())
 	}

@@ -33,6 +33,9 @@ type Run struct {
 	// flows must not count as demand).
 	ownLogin bool
 
+	// g, when set, is the run's own Gomega (the audit judges runs at once); nil: the global one.
+	g gomega.Gomega
+
 	mu        sync.Mutex // responses: parallel scenarios send from goroutines
 	responses []*token.Response
 	matchers  []*oauth.ErrorMatcher // applied by ExpectRejected, for the verdict's evidence
@@ -215,7 +218,7 @@ func (r *Run) ExpectRejected(resp *token.Response, tune ...func(*oauth.ErrorMatc
 	for _, t := range tune {
 		t(m)
 	}
-	gomega.ExpectWithOffset(1, resp).To(m)
+	r.expect(resp).To(m)
 }
 
 // Rejection is the matcher of the entry's catalogue expectation: accepted codes, status, level.

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -129,23 +130,51 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 		ginkgo.AddReportEntry(verdict.EntryVerdict, v, ginkgo.ReportEntryVisibilityNever)
 		ginkgo.Fail("ERROR: " + v.Reason)
 	}
+	v, log := judge(ctx, p, e, false, body)
+	defer ginkgo.AddReportEntry(verdict.EntryTranscript, log, ginkgo.ReportEntryVisibilityFailureOrVerbose)
+	switch {
+	case v.Result == verdict.Skip && v.NotApplicable:
+		ginkgo.AddReportEntry(verdict.EntryVerdict, v, ginkgo.ReportEntryVisibilityNever)
+		ginkgo.Skip(v.Reason)
+	case v.Result == verdict.Skip:
+		skip(e, v.Reason)
+	}
+	ginkgo.AddReportEntry(verdict.EntryVerdict, v, ginkgo.ReportEntryVisibilityNever)
+	switch v.Result {
+	case verdict.Fail, verdict.Error:
+		ginkgo.Fail(string(v.Result) + " " + v.String() + ": " + v.Reason)
+	case verdict.Warn:
+		ginkgo.AddReportEntry("WARN", v.Reason)
+	}
+}
+
+// judge runs one entry's body and turns how it ended into the verdict, with the redacted transcript:
+// the one path from a scenario body to a verdict, for the Ginkgo specs (gomega's global failure
+// handler, one spec at a time) and for the audit (own: a Gomega of the run's own, so clients can be
+// judged at once).
+func judge(ctx context.Context, p *Provider, e catalog.Entry, own bool, body func(r *Run)) (verdict.Verdict, string) {
 	limit := scenarioTimeout(p, e)
 	// The cause names the setting: "context deadline exceeded" tells a user nothing.
 	runCtx, cancel := context.WithTimeoutCause(ctx, limit, fmt.Errorf("timeouts.scenario (%s, with any code wait) ran out", limit))
 	defer cancel()
 	r := newRun(runCtx, p, e)
-	defer func() {
-		ginkgo.AddReportEntry(verdict.EntryTranscript, r.Log.String(), ginkgo.ReportEntryVisibilityFailureOrVerbose)
-	}()
 	var stop signal
-	failure := gomega.InterceptGomegaFailure(func() { stop = catchSignal(func() { body(r) }) })
+	var failure error
+	if own {
+		r.ownLogin = true
+		r.g = gomega.NewGomega(func(message string, _ ...int) { panic(failSignal(message)) })
+		stop = catchSignal(func() { body(r) })
+		if f, ok := stop.(failSignal); ok {
+			failure, stop = errors.New(string(f)), nil
+		}
+	} else {
+		failure = gomega.InterceptGomegaFailure(func() { stop = catchSignal(func() { body(r) }) })
+	}
 	switch s := stop.(type) {
 	case skipSignal:
-		skip(e, string(s))
+		return verdict.Verdict{ID: e.ID, Result: verdict.Skip, Reason: string(s)}, r.Log.String()
 	case notApplicableSignal:
-		ginkgo.AddReportEntry(verdict.EntryVerdict, verdict.Verdict{ID: e.ID, Result: verdict.Skip,
-			Reason: "does not apply: " + string(s), NotApplicable: true}, ginkgo.ReportEntryVisibilityNever)
-		ginkgo.Skip("does not apply: " + string(s))
+		return verdict.Verdict{ID: e.ID, Result: verdict.Skip, Reason: "does not apply: " + string(s), NotApplicable: true}, r.Log.String()
 	}
 	v := classify(e, failure, r.warnings())
 	r.attachEvidence(&v)
@@ -159,13 +188,16 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 	for i, w := range v.Warnings {
 		v.Warnings[i] = p.redactor.Clean(w)
 	}
-	ginkgo.AddReportEntry(verdict.EntryVerdict, v, ginkgo.ReportEntryVisibilityNever)
-	switch v.Result {
-	case verdict.Fail, verdict.Error:
-		ginkgo.Fail(string(v.Result) + " " + v.String() + ": " + v.Reason)
-	case verdict.Warn:
-		ginkgo.AddReportEntry("WARN", v.Reason)
+	return v, r.Log.String()
+}
+
+// expect is the run's assertion: its own Gomega when judged by the audit, else the global one
+// Ginkgo intercepts.
+func (r *Run) expect(actual any) gomega.Assertion {
+	if r.g != nil {
+		return r.g.Expect(actual)
 	}
+	return gomega.ExpectWithOffset(2, actual)
 }
 
 // Skip ends the scenario as SKIP with a reason the reports show.
@@ -186,6 +218,11 @@ type notApplicableSignal string
 func (notApplicableSignal) isSignal() {}
 
 type abortSignal string
+
+// failSignal is a failed assertion of a run with its own Gomega.
+type failSignal string
+
+func (failSignal) isSignal() {}
 
 func (skipSignal) isSignal()  {}
 func (abortSignal) isSignal() {}

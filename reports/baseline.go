@@ -17,6 +17,10 @@ import (
 type Baseline struct {
 	Provider string                     `yaml:"provider"`
 	Verdicts map[string]BaselineVerdict `yaml:"verdicts"`
+	// Clients are an audit's expected verdicts, per client_id and audit entry. An entry not named
+	// is expected to PASS, or not to apply (a check the client's registration rules out is no
+	// verdict on the provider).
+	Clients map[string]map[string]BaselineVerdict `yaml:"clients,omitempty"`
 }
 
 // BaselineVerdict is one expected verdict; anything but PASS carries its evidence.
@@ -75,11 +79,18 @@ func (b Baseline) Compare(run Run) []string {
 	var out []string
 	for _, r := range run.Results {
 		want := "PASS"
-		if v, ok := b.Verdicts[r.ID]; ok && v.Result != "" {
+		v, ok := b.Verdicts[r.ID]
+		if r.Client != "" {
+			v, ok = b.Clients[r.Client][r.ID]
+			if !ok && r.Verdict.NotApplicable {
+				continue
+			}
+		}
+		if ok && v.Result != "" {
 			want = v.Result
 		}
 		if got := r.Verdict.String(); got != want {
-			line := fmt.Sprintf("%s: baseline %s, now %s", r.ID, want, got)
+			line := fmt.Sprintf("%s: baseline %s, now %s", r.Key(), want, got)
 			if reason, _, _ := strings.Cut(r.Verdict.Reason, "\n"); reason != "" {
 				line += " — " + reason
 			}

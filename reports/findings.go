@@ -47,6 +47,9 @@ type Finding struct {
 	Reproduce string           `json:"reproduce,omitempty"`
 	// Exposed is the scenario whose request Reproduce repeats (and whose reason Example is).
 	Exposed string `json:"exposed_by,omitempty"`
+	// Client is the audited client the finding is about ("" for the catalogue's scenarios): an
+	// audit's findings are per client, since each client's registration is fixed on its own.
+	Client string `json:"client,omitempty"`
 	// Files are what the harness saved for the grouped scenarios (screenshots), each once.
 	Files []verdict.File `json:"files,omitempty"`
 
@@ -126,7 +129,7 @@ func (r *Run) buildFindings() {
 		var f *Finding
 		sig := res.Verdict.Signature
 		if sig != nil && sig.Check == "error" && len(sig.Accepted) > 0 {
-			base := string(kind) + "|error " + sig.Error
+			base := clientPattern(res) + string(kind) + "|error " + sig.Error
 			for _, c := range wrongCode[base] {
 				if due := intersect(c.due, sig.Accepted); len(due) > 0 {
 					f, c.due = c, due
@@ -141,7 +144,7 @@ func (r *Run) buildFindings() {
 				first[f] = i
 			}
 		} else {
-			pattern := patternOf(res, kind)
+			pattern := clientPattern(res) + patternOf(res, kind)
 			if f = byPattern[pattern]; f == nil {
 				f = newFinding(res, kind, pattern)
 				byPattern[pattern] = f
@@ -149,7 +152,7 @@ func (r *Run) buildFindings() {
 				first[f] = i
 			}
 		}
-		f.Scenarios = append(f.Scenarios, res.ID)
+		f.Scenarios = append(f.Scenarios, res.Key())
 		for _, file := range res.Verdict.Files {
 			if !slices.Contains(f.Files, file) {
 				f.Files = append(f.Files, file)
@@ -163,7 +166,7 @@ func (r *Run) buildFindings() {
 			}
 		}
 		if req := res.Verdict.Request; req != nil && (f.Request == nil || effort(*req) < effort(*f.Request)) {
-			f.Request, f.Example, f.Exposed = req, firstLine(res.Verdict.Reason), res.ID
+			f.Request, f.Example, f.Exposed = req, firstLine(res.Verdict.Reason), res.Key()
 		}
 	}
 	slices.SortStableFunc(order, func(a, b *Finding) int {
@@ -197,7 +200,7 @@ func (r *Run) buildFindings() {
 		}
 	}
 	for i := range r.Results {
-		r.Results[i].Finding = at[r.Results[i].ID]
+		r.Results[i].Finding = at[r.Results[i].Key()]
 	}
 }
 
@@ -261,6 +264,10 @@ func newFinding(res Result, kind Kind, pattern string) *Finding {
 	default:
 		f.Title = scenarioTitle(res) + ": " + firstLine(v.Reason)
 	}
+	if res.Client != "" {
+		f.Client = res.Client
+		f.Title = "client " + res.Client + ": " + f.Title
+	}
 	f.Title = clip(f.Title, 200)
 	f.Request = nil // buildFindings picks the simplest request among the scenarios
 	return f
@@ -308,4 +315,12 @@ func clip(s string, n int) string {
 		cut--
 	}
 	return s[:cut] + "…"
+}
+
+// clientPattern keeps the findings of different audited clients apart.
+func clientPattern(res Result) string {
+	if res.Client == "" {
+		return ""
+	}
+	return "client " + res.Client + "|"
 }

@@ -14,7 +14,7 @@ var htmlTemplate = template.Must(template.New("report.html.tmpl").
 	Funcs(template.FuncMap{"refs": htmlRefs,
 		// A path the harness chose, never the provider's: a file: URL is meant.
 		"fileHref": func(f verdict.File) template.URL { return template.URL(FileHref(f)) }}).
-	ParseFS(templates, "templates/report.html.tmpl"))
+	ParseFS(templates, "templates/report.html.tmpl", "templates/audit.html.tmpl"))
 
 // WriteHTML writes the report as one self-contained page (inline CSS, SVG and a few lines of
 // script; nothing loaded from the network): the outcome, the findings, then every scenario by

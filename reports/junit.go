@@ -79,26 +79,56 @@ func WriteJUnit(w io.Writer, run Run) error {
 	for _, f := range run.Findings {
 		findings[f.ID] = f
 	}
+	// An audit's results go into one test suite per client, so a CI page lists the clients.
+	var clients []*junitSuite
+	byClient := map[string]*junitSuite{}
 	for _, res := range run.Results {
-		suite.Cases = append(suite.Cases, junitCaseOf(res, findings[res.Finding]))
+		if res.Client == "" {
+			suite.Cases = append(suite.Cases, junitCaseOf(res, findings[res.Finding]))
+			continue
+		}
+		cs := byClient[res.Client]
+		if cs == nil {
+			cs = &junitSuite{Name: "grantcheck audit: client " + res.Client, Timestamp: suite.Timestamp,
+				Properties: []junitProperty{{"client_id", res.Client}, {"provider", run.Provider}, {"issuer", run.Issuer}}}
+			byClient[res.Client] = cs
+			clients = append(clients, cs)
+		}
+		c := junitCaseOf(res, findings[res.Finding])
+		c.ClassName = "audit." + res.Client
+		cs.Cases = append(cs.Cases, c)
 	}
 	for _, msg := range run.SuiteErrors {
 		suite.Cases = append(suite.Cases, junitCase{ClassName: "grantcheck", Name: "suite", Time: seconds(0),
 			Error: &junitProblem{Message: firstLine(msg), Text: msg}})
 	}
-	for _, c := range suite.Cases {
-		suite.Tests++
-		switch {
-		case c.Failure != nil:
-			suite.Failures++
-		case c.Error != nil:
-			suite.Errors++
-		case c.Skipped != nil:
-			suite.Skipped++
+	doc := junitSuites{Name: "grantcheck", Time: suite.Time}
+	all := []*junitSuite{&suite}
+	if len(suite.Cases) == 0 && len(clients) > 0 {
+		all = nil // an audit only: its clients are the suites
+	}
+	if run.Audit != nil {
+		for _, c := range run.Audit.Clients {
+			if cs := byClient[c.ClientID]; cs != nil {
+				cs.Time = seconds(c.Duration)
+			}
 		}
 	}
-	doc := junitSuites{Name: "grantcheck", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors,
-		Skipped: suite.Skipped, Time: suite.Time, Suites: []junitSuite{suite}}
+	for _, s := range append(all, clients...) {
+		for _, c := range s.Cases {
+			s.Tests++
+			switch {
+			case c.Failure != nil:
+				s.Failures++
+			case c.Error != nil:
+				s.Errors++
+			case c.Skipped != nil:
+				s.Skipped++
+			}
+		}
+		doc.Tests, doc.Failures, doc.Errors, doc.Skipped = doc.Tests+s.Tests, doc.Failures+s.Failures, doc.Errors+s.Errors, doc.Skipped+s.Skipped
+		doc.Suites = append(doc.Suites, *s)
+	}
 
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err

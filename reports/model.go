@@ -115,6 +115,11 @@ type Run struct {
 	Findings []Finding `json:"findings"`
 	Results  []Result  `json:"results"`
 	Logins   *Logins   `json:"logins,omitempty"`
+	// Catalogue identifies the catalogue the run judged by (catalog.Version): results of different
+	// catalogues are not merged.
+	Catalogue string `json:"catalogue,omitempty"`
+	// Audit is set by an audit (grantcheck audit): the matrix of its clients and checks.
+	Audit *Audit `json:"audit,omitempty"`
 }
 
 // ResultKinds lists every result, in the order totals are shown.
@@ -122,7 +127,9 @@ var ResultKinds = []verdict.Result{verdict.Pass, verdict.Fail, verdict.Warn, ver
 
 // Result is one catalogue entry's outcome with its catalogue metadata.
 type Result struct {
-	ID       string          `json:"id"`
+	ID string `json:"id"`
+	// Client is the audited client_id of an audit result ("" for the catalogue's scenarios).
+	Client   string          `json:"client,omitempty"`
 	Title    string          `json:"title"`
 	Family   string          `json:"family"`
 	Level    catalog.Level   `json:"level"`
@@ -174,7 +181,7 @@ func FromGinkgo(r types.Report, meta Meta) Run {
 		Provider: meta.Provider, Issuer: meta.Issuer, Strict: meta.Strict,
 		GrantcheckVersion: meta.Version, ConfigFile: meta.ConfigFile,
 		Started: r.StartTime, Finished: r.EndTime, Duration: r.RunTime,
-		LabelFilter: r.SuiteConfig.LabelFilter, Logins: meta.Logins,
+		LabelFilter: r.SuiteConfig.LabelFilter, Logins: meta.Logins, Catalogue: catalog.Version(),
 	}
 	clean := meta.Clean
 	if clean == nil {

@@ -46,9 +46,12 @@ func writeSummary(w io.Writer, run Run, color bool) error {
 	}
 	width := 0
 	for _, res := range run.Results {
-		width = max(width, len(res.ID))
+		width = max(width, len(res.Key()))
 	}
 	for _, res := range run.Results {
+		if res.Client != "" && !res.NeedsAttention() {
+			continue // an audit's passes are counted, and shown in the reports' matrix
+		}
 		detail := res.Refs.String()
 		if res.Verdict.Result != verdict.Pass {
 			detail = summaryReason(res)
@@ -57,7 +60,7 @@ func writeSummary(w io.Writer, run Run, color bool) error {
 			detail = res.Finding + " " + detail
 		}
 		word := string(res.Verdict.Result)
-		fmt.Fprintf(&b, "%s %-7s %-*s  %s\n", paint(word, fmt.Sprintf("%-6s", word)), res.Level, width, res.ID, detail)
+		fmt.Fprintf(&b, "%s %-7s %-*s  %s\n", paint(word, fmt.Sprintf("%-6s", word)), res.Level, width, res.Key(), detail)
 	}
 	for _, msg := range run.SuiteErrors {
 		fmt.Fprintf(&b, "%s suite   %s\n", paint("ERROR", "ERROR "), firstLine(msg))

@@ -49,10 +49,14 @@ type Family struct {
 	Results []Result
 }
 
-// Families groups the results by family, in the order families first appear in the catalogue.
+// Families groups the results by family, in the order families first appear in the catalogue; an
+// audit's per-client results are in the matrix instead (Matrix).
 func (r Run) Families() []Family {
 	var out []Family
 	for _, res := range r.Results {
+		if res.Client != "" {
+			continue
+		}
 		i := slices.IndexFunc(out, func(f Family) bool { return f.Name == res.Family })
 		if i < 0 {
 			out = append(out, Family{Name: res.Family})

@@ -35,11 +35,7 @@ var _ = Describe("client authentication", func() {
 	// Each scenario redeems a real code, so a provider that looks at the code before the client
 	// cannot answer invalid_grant for the wrong reason.
 	redeemWithWrongSecret := func(r *harness.Run, method string) *token.Response {
-		role := r.RoleWithAuth(method, config.Primary, config.Secondary)
-		client := r.Client(role)
-		code := r.Code(role)
-		return r.Send(r.Redeem(code, role, "redemption with a wrong client secret ("+method+")").
-			Authenticate(token.Auth{Method: method, ClientID: client.ClientID, Secret: wrongSecret(client)}))
+		return redeemWrongSecret(r, r.RoleWithAuth(method, config.Primary, config.Secondary), method)
 	}
 
 	harness.It(catalog.ClientSecretWrongBasic, func(r *harness.Run) {
@@ -79,14 +75,10 @@ var _ = Describe("client authentication", func() {
 
 var _ = Describe("client authentication, second edition", func() {
 	harness.It(catalog.ClientAuthMethodUnregistered, func(r *harness.Run) {
-		client := r.Client(config.Primary)
-		other := map[string]string{config.AuthBasic: config.AuthPost, config.AuthPost: config.AuthBasic}[client.AuthMethod]
-		if other == "" {
+		if other := otherAuthMethod(r.Client(config.Primary)); other == "" {
 			r.Skip("needs a primary client registered for client_secret_basic or client_secret_post (clients.primary.auth_method)")
 		}
-		code := r.Code(config.Primary)
-		r.ExpectRejected(r.Send(r.Redeem(code, config.Primary, "redemption with the correct secret sent by "+other).
-			Authenticate(token.Auth{Method: other, ClientID: client.ClientID, Secret: client.ClientSecret})))
+		r.ExpectRejected(redeemOtherAuthMethod(r, config.Primary))
 	})
 
 	harness.It(catalog.ClientAuthMultiple, func(r *harness.Run) {
@@ -130,3 +122,26 @@ var _ = Describe("client authentication, second edition", func() {
 			Set("code_verifier", pkce.New(pkce.S256).Value)))
 	})
 })
+
+// redeemWrongSecret redeems the role's own code with a wrong secret sent by method.
+func redeemWrongSecret(r *harness.Run, role config.Role, method string) *token.Response {
+	client := r.Client(role)
+	code := r.Code(role)
+	return r.Send(r.Redeem(code, role, "redemption with a wrong client secret ("+method+")").
+		Authenticate(token.Auth{Method: method, ClientID: client.ClientID, Secret: wrongSecret(client)}))
+}
+
+// otherAuthMethod is the secret method the client is not registered for ("" for a public client).
+func otherAuthMethod(c *config.Client) string {
+	return map[string]string{config.AuthBasic: config.AuthPost, config.AuthPost: config.AuthBasic}[c.AuthMethod]
+}
+
+// redeemOtherAuthMethod redeems the role's own code with its correct secret sent by the method it
+// is not registered for.
+func redeemOtherAuthMethod(r *harness.Run, role config.Role) *token.Response {
+	client := r.Client(role)
+	other := otherAuthMethod(client)
+	code := r.Code(role)
+	return r.Send(r.Redeem(code, role, "redemption with the correct secret sent by "+other).
+		Authenticate(token.Auth{Method: other, ClientID: client.ClientID, Secret: client.ClientSecret}))
+}

@@ -32,20 +32,10 @@ var _ = Describe("grant types", func() {
 	})
 
 	harness.Table(catalog.GrantTypeNotAllowed, func(r *harness.Run, g forbiddenGrant) {
-		if r.Client(g.role).Allows(g.grant) {
-			r.NotApplicable(fmt.Sprintf("clients.%s.grant_types includes %s", g.role, g.grant))
-		}
-		r.ExpectRejected(r.Send(g.request(r, g.role)))
+		refuseGrant(r, g.role, g.grant, g.request)
 	}, map[string]forbiddenGrant{
-		"client_credentials": {config.Primary, "client_credentials", func(r *harness.Run, role config.Role) *token.Request {
-			return r.Request(role, "client_credentials by a client configured without it").
-				Set("grant_type", "client_credentials")
-		}},
-		"password": {config.Primary, "password", func(r *harness.Run, role config.Role) *token.Request {
-			login := r.P.Config.Login
-			return r.Request(role, "password grant by a client configured without it").
-				Set("grant_type", "password").Set("username", login.Username).Set("password", login.Password)
-		}},
+		"client_credentials": {config.Primary, "client_credentials", clientCredentialsRequest},
+		"password":           {config.Primary, "password", passwordRequest},
 		"refresh_token": {config.Restricted, "refresh_token", func(r *harness.Run, role config.Role) *token.Request {
 			first := r.Tokens(r.Code(config.Primary), config.Primary)
 			rt := first.String("refresh_token")
@@ -60,3 +50,22 @@ var _ = Describe("grant types", func() {
 		}},
 	})
 })
+
+// refuseGrant: a grant the role's client is not configured for is refused.
+func refuseGrant(r *harness.Run, role config.Role, grant string, request func(r *harness.Run, role config.Role) *token.Request) {
+	if r.Client(role).Allows(grant) {
+		r.NotApplicable(fmt.Sprintf("%s includes %s", field(r, role, "grant_types"), grant))
+	}
+	r.ExpectRejected(r.Send(request(r, role)))
+}
+
+func clientCredentialsRequest(r *harness.Run, role config.Role) *token.Request {
+	return r.Request(role, "client_credentials by a client configured without it").
+		Set("grant_type", "client_credentials")
+}
+
+func passwordRequest(r *harness.Run, role config.Role) *token.Request {
+	login := r.P.Config.Login
+	return r.Request(role, "password grant by a client configured without it").
+		Set("grant_type", "password").Set("username", login.Username).Set("password", login.Password)
+}

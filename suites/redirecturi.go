@@ -34,78 +34,86 @@ var _ = Describe("redirect_uri", func() {
 	})
 
 	harness.Table(catalog.RedirectURIMismatch, func(r *harness.Run, mutate redirectMutation) {
-		client := r.Client(config.Primary)
-		wrong := mutate(client.RedirectURIs[0], client.RedirectURIs)
-		if wrong == "" {
-			r.NotApplicable("the variant changes nothing in the primary client's redirect URIs")
-		}
-		code := r.Code(config.Primary)
-		r.ExpectRejected(r.Send(r.Redeem(code, config.Primary, "redemption with a different redirect_uri").Set("redirect_uri", wrong)))
-	}, map[string]redirectMutation{
-		"trailing-slash": func(u string, _ []string) string {
-			if p := mustParse(u); strings.HasSuffix(p.Path, "/") {
-				p.Path = strings.TrimSuffix(p.Path, "/")
-				return p.String()
-			}
-			return withPath(u, func(p string) string { return p + "/" })
-		},
-		"extra-query": func(u string, _ []string) string {
-			p := mustParse(u)
-			q := p.Query()
-			q.Add("grantcheck", "1")
-			p.RawQuery = q.Encode()
-			return p.String()
-		},
-		"other-path": func(u string, _ []string) string {
-			return withPath(u, func(p string) string { return strings.TrimSuffix(p, "/") + "-other" })
-		},
-		"path-case": func(u string, _ []string) string {
-			swapped := withPath(u, swapCase)
-			if swapped == u {
-				return ""
-			}
-			return swapped
-		},
-		"port": func(u string, _ []string) string {
-			p := mustParse(u)
-			port := "8443"
-			if p.Port() == port {
-				port = "8444"
-			}
-			p.Host = p.Hostname() + ":" + port
-			return p.String()
-		},
-		"scheme": func(u string, _ []string) string { return otherScheme(u) },
-		"percent-encoding": func(u string, _ []string) string {
-			p := mustParse(u)
-			i := strings.LastIndexFunc(p.Path, unicode.IsLetter)
-			if i < 0 {
-				return ""
-			}
-			// %XX of an unreserved letter: equal after normalisation, not as a string.
-			p.RawPath = p.Path[:i] + "%" + strings.ToUpper(hex2(p.Path[i])) + p.Path[i+1:]
-			return p.String()
-		},
-		"fragment": func(u string, _ []string) string { return u + "#grantcheck" },
-		"host-case": func(u string, _ []string) string {
-			p := mustParse(u)
-			swapped := swapCase(p.Host)
-			if swapped == p.Host {
-				return ""
-			}
-			p.Host = swapped
-			return p.String()
-		},
-		"other-registered": func(u string, registered []string) string {
-			for _, other := range registered {
-				if other != u {
-					return other
-				}
-			}
-			return ""
-		},
-	})
+		redirectMismatch(r, config.Primary, mutate)
+	}, tokenRedirectMutations)
 })
+
+// redirectMismatch: the role's code, redeemed with mutate(the redirect URI it was sent to), is rejected.
+func redirectMismatch(r *harness.Run, role config.Role, mutate redirectMutation) {
+	client := r.Client(role)
+	wrong := mutate(client.RedirectURIs[0], client.RedirectURIs)
+	if wrong == "" {
+		r.NotApplicable("the variant changes nothing in " + field(r, role, "redirect_uris"))
+	}
+	code := r.Code(role)
+	r.ExpectRejected(r.Send(r.Redeem(code, role, "redemption with a different redirect_uri").Set("redirect_uri", wrong)))
+}
+
+// tokenRedirectMutations are redirect-uri-mismatch's variants, by name.
+var tokenRedirectMutations = map[string]redirectMutation{
+	"trailing-slash": func(u string, _ []string) string {
+		if p := mustParse(u); strings.HasSuffix(p.Path, "/") {
+			p.Path = strings.TrimSuffix(p.Path, "/")
+			return p.String()
+		}
+		return withPath(u, func(p string) string { return p + "/" })
+	},
+	"extra-query": func(u string, _ []string) string {
+		p := mustParse(u)
+		q := p.Query()
+		q.Add("grantcheck", "1")
+		p.RawQuery = q.Encode()
+		return p.String()
+	},
+	"other-path": func(u string, _ []string) string {
+		return withPath(u, func(p string) string { return strings.TrimSuffix(p, "/") + "-other" })
+	},
+	"path-case": func(u string, _ []string) string {
+		swapped := withPath(u, swapCase)
+		if swapped == u {
+			return ""
+		}
+		return swapped
+	},
+	"port": func(u string, _ []string) string {
+		p := mustParse(u)
+		port := "8443"
+		if p.Port() == port {
+			port = "8444"
+		}
+		p.Host = p.Hostname() + ":" + port
+		return p.String()
+	},
+	"scheme": func(u string, _ []string) string { return otherScheme(u) },
+	"percent-encoding": func(u string, _ []string) string {
+		p := mustParse(u)
+		i := strings.LastIndexFunc(p.Path, unicode.IsLetter)
+		if i < 0 {
+			return ""
+		}
+		// %XX of an unreserved letter: equal after normalisation, not as a string.
+		p.RawPath = p.Path[:i] + "%" + strings.ToUpper(hex2(p.Path[i])) + p.Path[i+1:]
+		return p.String()
+	},
+	"fragment": func(u string, _ []string) string { return u + "#grantcheck" },
+	"host-case": func(u string, _ []string) string {
+		p := mustParse(u)
+		swapped := swapCase(p.Host)
+		if swapped == p.Host {
+			return ""
+		}
+		p.Host = swapped
+		return p.String()
+	},
+	"other-registered": func(u string, registered []string) string {
+		for _, other := range registered {
+			if other != u {
+				return other
+			}
+		}
+		return ""
+	},
+}
 
 // otherScheme swaps http and https; "" for any other scheme.
 func otherScheme(u string) string {

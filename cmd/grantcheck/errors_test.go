@@ -46,6 +46,8 @@ func TestRunSetupErrorsAreOneLine(t *testing.T) {
 		{"HTML where JSON was due", "provider:\n  issuer: " + html.URL + "\n" + validClients,
 			nil, []string{"discovery", html.URL, "not JSON", "text/html", "Sign in to continue"}},
 		{"bad YAML", "provider: [\n", nil, []string{"config.yaml:"}},
+		{"audit clients only", "provider:\n  issuer: http://127.0.0.1:1\naudit:\n  clients:\n    - {client_id: a, auth_method: none, redirect_uris: [\"https://a.example/cb\"]}\n",
+			nil, []string{"config.yaml", "no client roles", "grantcheck audit"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

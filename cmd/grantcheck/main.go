@@ -32,6 +32,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "run":
 		code, err = runCmd(rest, stdout, stderr)
+	case "audit":
+		code, err = auditCmd(rest, stdout, stderr)
+	case "merge":
+		code, err = mergeCmd(rest, stdout, stderr)
 	case "list":
 		err = listCmd(rest, stdout)
 	case "reference":
@@ -63,6 +67,10 @@ func usage(w io.Writer) {
 
 Usage:
   grantcheck run [--config FILE] [flags]   run the suite (no --config: against the embedded reference provider)
+  grantcheck audit [--config FILE] [--jobs N] [--shard K/N|auto] [flags]
+                                           check every client of audit.clients enforces its registration
+  grantcheck merge [--reports DIR] results.json...
+                                           one report set from the results of shards (or of several runs)
   grantcheck list [--format text|json|markdown]
                                            print the scenario catalogue (ID, level, spec references)
   grantcheck reference [--port N] [--fault NAME] [--code-ttl D] [--login form|js]

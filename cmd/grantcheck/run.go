@@ -81,6 +81,9 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 
+	if !hasRole(cfg) {
+		return exitUsage, fmt.Errorf("%s: clients: no client roles (clients.primary, …) for the catalogue; to check the clients of audit.clients run grantcheck audit", cfg.Source())
+	}
 	dir, err := filepath.Abs(*reportDir)
 	if err != nil {
 		return exitUsage, fmt.Errorf("--reports %s: %w", *reportDir, err)

@@ -4,6 +4,9 @@
 package catalog
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -205,9 +208,11 @@ func (e Entry) Title() string {
 }
 
 // Entries expands every scenario into its reportable IDs, in catalogue order.
-func Entries() []Entry {
+func Entries() []Entry { return expand(All()) }
+
+func expand(scenarios []Scenario) []Entry {
 	var out []Entry
-	for _, s := range All() {
+	for _, s := range scenarios {
 		if len(s.Variants) == 0 {
 			out = append(out, Entry{ID: s.ID, Scenario: s})
 			continue
@@ -223,7 +228,7 @@ func Entries() []Entry {
 // Lookup finds a scenario by ID, or by the ID of one of its variants.
 func Lookup(id string) (Scenario, bool) {
 	base, _, _ := strings.Cut(id, "/")
-	for _, s := range All() {
+	for _, s := range append(All(), Audit()...) {
 		if s.ID == base {
 			return s, true
 		}
@@ -265,4 +270,15 @@ func (s Scenario) IncidentalFor(variant, code string, holds func(Condition) bool
 		}
 	}
 	return Incidental{}, false
+}
+
+// Version identifies the catalogue (every scenario of All and Audit: IDs, levels, needs and
+// accepted answers): results judged by different catalogues are not comparable verdict by verdict.
+func Version() string {
+	data, err := json.Marshal(append(All(), Audit()...))
+	if err != nil {
+		panic(fmt.Sprintf("catalogue bug: %v", err)) // plain data; cannot fail
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:6])
 }

@@ -19,7 +19,7 @@ var idShape = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 func TestCatalogueIsWellFormed(t *testing.T) {
 	seen := map[string]bool{}
-	for _, s := range All() {
+	for _, s := range append(All(), Audit()...) {
 		if !idShape.MatchString(s.ID) {
 			t.Errorf("%q: IDs are lower-case words joined by '-'", s.ID)
 		}

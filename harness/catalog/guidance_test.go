@@ -5,7 +5,7 @@ import "testing"
 // Every finding shows why it matters and how to fix it, so no scenario may lack either.
 func TestEveryScenarioHasGuidance(t *testing.T) {
 	ids := map[string]bool{}
-	for _, s := range All() {
+	for _, s := range append(All(), Audit()...) {
 		ids[s.ID] = true
 		g, ok := GuidanceFor(s.ID)
 		if !ok || g.Why == "" || g.Fix == "" {

@@ -20,6 +20,8 @@ type Config struct {
 	Timeouts Timeouts `yaml:"timeouts"`
 	// Concurrency shapes code-reuse-concurrent.
 	Concurrency Concurrency `yaml:"concurrency"`
+	// Audit lists the clients `grantcheck audit` checks, besides the four roles.
+	Audit Audit `yaml:"audit"`
 
 	// source is where this configuration came from, for messages.
 	source string
@@ -80,6 +82,10 @@ type Clients struct {
 	// AssertionSecret is a second client authenticating with a JWT, client_secret_jwt usually: the
 	// client-assertion scenarios that need a second such client or a client secret use it.
 	AssertionSecret *Client `yaml:"assertion_secret"`
+
+	// audited are the audit's clients by their role (AuditRole), so every operation that takes a
+	// role (flows, redemptions, controls, scope) takes an audited client the same way.
+	audited map[Role]*Client
 }
 
 // Role names a client role.
@@ -98,7 +104,7 @@ const (
 // Roles is every role, in catalogue order.
 var Roles = []Role{Primary, Secondary, Public, Restricted, Assertion, AssertionSecret}
 
-// Get returns the client of a role, nil when not configured.
+// Get returns the client of a role (an audited client's role too, AuditRole), nil when not configured.
 func (c Clients) Get(r Role) *Client {
 	switch r {
 	case Primary:
@@ -114,8 +120,43 @@ func (c Clients) Get(r Role) *Client {
 	case AssertionSecret:
 		return c.AssertionSecret
 	}
-	return nil
+	return c.audited[r]
 }
+
+// AuditRole is the role an audited client is run under: its client_id, prefixed so it can never be
+// one of the four roles.
+func AuditRole(clientID string) Role { return Role(auditPrefix + clientID) }
+
+const auditPrefix = "audit:"
+
+// Audited reports whether r is an audited client's role.
+func (r Role) Audited() bool { return strings.HasPrefix(string(r), auditPrefix) }
+
+// Describe names a role's client for messages: "clients.primary", or an audited client by its
+// client_id and where it is listed.
+func (c *Config) Describe(r Role) string {
+	if !r.Audited() {
+		return "clients." + string(r)
+	}
+	cl := c.Clients.Get(r)
+	if cl == nil {
+		return string(r)
+	}
+	return fmt.Sprintf("client %q (%s)", cl.ClientID, cl.origin)
+}
+
+// Audit lists the clients to audit: each is checked for what its registration implies (grantcheck
+// audit). The list is inline, or in a file that a team generates (Terraform output, a console
+// export), or both.
+type Audit struct {
+	// File is a YAML file with a top-level clients: list of the same form, relative to this file.
+	File string `yaml:"file"`
+	// Clients are the audited clients; secrets come from the environment (${VAR}).
+	Clients []*Client `yaml:"clients"`
+}
+
+// AuditClients are the audited clients in the order listed (inline first, then the file's).
+func (c *Config) AuditClients() []*Client { return c.Audit.Clients }
 
 // Auth methods (OpenID Connect Registration token_endpoint_auth_method).
 const (
@@ -164,6 +205,8 @@ type Client struct {
 
 	// key is the parsed signing key of a private_key_jwt or client_secret_jwt client.
 	key *assertion.Key
+	// origin is where an audited client is listed ("file:line"), for messages.
+	origin string
 }
 
 // SigningKey is the key a JWT-authenticating client signs its assertions with (nil for others).
@@ -173,6 +216,9 @@ func (c *Client) SigningKey() *assertion.Key { return c.key }
 func (c *Client) UsesAssertion() bool {
 	return c.AuthMethod == AuthPrivateKeyJWT || c.AuthMethod == AuthSecretJWT
 }
+
+// Origin is where an audited client is listed ("clients.yaml:12"), "" for a role.
+func (c *Client) Origin() string { return c.origin }
 
 // ScopeOf is the scope a role's requests send: the client's own, else provider.scope.
 func (c *Config) ScopeOf(r Role) string {

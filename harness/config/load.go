@@ -60,6 +60,9 @@ func Parse(name string, data []byte, lookup func(string) (string, bool)) (*Confi
 	}
 	cfg.source = name
 	cfg.applyDefaults()
+	if err := p.loadAudit(&cfg); err != nil {
+		return nil, err
+	}
 	if err := p.validate(&cfg); err != nil {
 		return nil, err
 	}
@@ -355,54 +358,11 @@ func (p *parser) validate(c *Config) error {
 			continue
 		}
 		roles++
-		base := "clients." + string(r)
-		if cl.ClientID == "" {
-			return p.fail(base+".client_id", "required")
-		}
-		switch cl.AuthMethod {
-		case AuthBasic, AuthPost:
-			if cl.ClientSecret == "" {
-				return p.fail(base+".client_secret", "required for auth_method %s", cl.AuthMethod)
-			}
-		case AuthNone:
-		case AuthPrivateKeyJWT, AuthSecretJWT:
-			if err := p.validateAssertionKey(base, cl); err != nil {
-				return err
-			}
-		default:
-			return p.fail(base+".auth_method", "%q is not one of %s, %s, %s, %s, %s", cl.AuthMethod, AuthBasic, AuthPost,
-				AuthPrivateKeyJWT, AuthSecretJWT, AuthNone)
-		}
-		switch cl.AssertionAudience {
-		case "", AudienceIssuer, AudienceTokenEndpoint:
-		default:
-			return p.fail(base+".assertion_audience", "%q is not %s or %s", cl.AssertionAudience, AudienceIssuer, AudienceTokenEndpoint)
-		}
-		if !cl.UsesAssertion() {
-			for _, f := range []struct{ key, value string }{{"private_key", cl.PrivateKey},
-				{"private_key_file", cl.PrivateKeyFile}, {"key_id", cl.KeyID}, {"alg", cl.Alg},
-				{"assertion_audience", cl.AssertionAudience}} {
-				if f.value != "" {
-					return p.fail(base+"."+f.key, "only a client with auth_method %s or %s signs assertions (auth_method is %s)",
-						AuthPrivateKeyJWT, AuthSecretJWT, cl.AuthMethod)
-				}
-			}
-		}
-		if r != Restricted && len(cl.RedirectURIs) == 0 {
-			return p.fail(base+".redirect_uris", "at least one registered redirect URI is required")
-		}
-		for i, u := range cl.RedirectURIs {
-			if pu, err := url.Parse(u); err != nil || !pu.IsAbs() {
-				return p.fail(fmt.Sprintf("%s.redirect_uris[%d]", base, i), "%q is not an absolute URI", u)
-			}
-		}
-		switch cl.PKCE {
-		case "", "optional", "required":
-		default:
-			return p.fail(base+".pkce", "%q is not required or optional", cl.PKCE)
+		if err := p.validateClient("clients."+string(r), cl, r != Restricted); err != nil {
+			return err
 		}
 	}
-	if roles == 0 {
+	if roles == 0 && len(c.Audit.Clients) == 0 {
 		return p.fail("clients", "no client roles: configure at least clients.primary")
 	}
 	if err := p.validateLogin(c); err != nil {
@@ -471,5 +431,56 @@ func (p *parser) validateAssertionKey(base string, cl *Client) error {
 		return p.fail(field, "%v", err)
 	}
 	cl.key = key
+	return nil
+}
+
+// validateClient checks one client's registration; base is its field path ("clients.primary").
+// needsRedirect: the client must have a redirect URI (it logs in).
+func (p *parser) validateClient(base string, cl *Client, needsRedirect bool) error {
+	if cl.ClientID == "" {
+		return p.fail(base+".client_id", "required")
+	}
+	switch cl.AuthMethod {
+	case AuthBasic, AuthPost:
+		if cl.ClientSecret == "" {
+			return p.fail(base+".client_secret", "required for auth_method %s", cl.AuthMethod)
+		}
+	case AuthNone:
+	case AuthPrivateKeyJWT, AuthSecretJWT:
+		if err := p.validateAssertionKey(base, cl); err != nil {
+			return err
+		}
+	default:
+		return p.fail(base+".auth_method", "%q is not one of %s, %s, %s, %s, %s", cl.AuthMethod, AuthBasic, AuthPost,
+			AuthPrivateKeyJWT, AuthSecretJWT, AuthNone)
+	}
+	switch cl.AssertionAudience {
+	case "", AudienceIssuer, AudienceTokenEndpoint:
+	default:
+		return p.fail(base+".assertion_audience", "%q is not %s or %s", cl.AssertionAudience, AudienceIssuer, AudienceTokenEndpoint)
+	}
+	if !cl.UsesAssertion() {
+		for _, f := range []struct{ key, value string }{{"private_key", cl.PrivateKey},
+			{"private_key_file", cl.PrivateKeyFile}, {"key_id", cl.KeyID}, {"alg", cl.Alg},
+			{"assertion_audience", cl.AssertionAudience}} {
+			if f.value != "" {
+				return p.fail(base+"."+f.key, "only a client with auth_method %s or %s signs assertions (auth_method is %s)",
+					AuthPrivateKeyJWT, AuthSecretJWT, cl.AuthMethod)
+			}
+		}
+	}
+	if needsRedirect && len(cl.RedirectURIs) == 0 {
+		return p.fail(base+".redirect_uris", "at least one registered redirect URI is required")
+	}
+	for i, u := range cl.RedirectURIs {
+		if pu, err := url.Parse(u); err != nil || !pu.IsAbs() {
+			return p.fail(fmt.Sprintf("%s.redirect_uris[%d]", base, i), "%q is not an absolute URI", u)
+		}
+	}
+	switch cl.PKCE {
+	case "", "optional", "required":
+	default:
+		return p.fail(base+".pkce", "%q is not required or optional", cl.PKCE)
+	}
 	return nil
 }

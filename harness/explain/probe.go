@@ -189,5 +189,6 @@ func clientByID(cfg *config.Config, id string) *config.Client {
 			return c
 		}
 	}
-	return nil
+	// A client of the audit list is registered as listed too.
+	return cfg.Clients.Get(config.AuditRole(id))
 }
