@@ -70,4 +70,8 @@ var _ = Describe("authorization endpoint", func() {
 		}
 		Expect(r.Code(config.Primary)).To(oauth.CarryIssuer(r.P.Discovery.Issuer))
 	})
+
+	harness.It(catalog.AuthzParamsOnce, func(r *harness.Run) {
+		Expect(r.Code(config.Primary)).To(oauth.CarryEachParamOnce())
+	})
 })

@@ -41,8 +41,12 @@ type Code struct {
 	RedirectURI string
 	PKCE        *pkce.Verifier
 	IssuedAt    time.Time
-	// Issuer is the redirect's iss parameter (RFC 9207), "" when absent.
+	// Issuer is the redirect's iss parameter (RFC 9207), "" when absent; its first value when
+	// repeated (then Repeated has every value).
 	Issuer string
+	// Repeated holds the redirect's parameters that appear more than once (RFC 6749 §3.1 forbids
+	// it), each with all its values, redacted; nil when every parameter appears once.
+	Repeated url.Values
 }
 
 // Refusal is an error the provider sent back to redirect_uri (RFC 6749 §4.1.2.1).
@@ -50,8 +54,12 @@ type Refusal struct {
 	Error       string
 	Description string
 	Location    string // redacted
-	// Issuer is the redirect's iss parameter (RFC 9207), "" when absent.
+	// Issuer is the redirect's iss parameter (RFC 9207), "" when absent; its first value when
+	// repeated (then Repeated has every value).
 	Issuer string
+	// Repeated holds the redirect's parameters that appear more than once (RFC 6749 §3.1 forbids
+	// it), each with all its values, redacted; nil when every parameter appears once.
+	Repeated url.Values
 }
 
 // RefusalError wraps a Refusal as an error.
@@ -285,6 +293,17 @@ func (d *Driver) finish(target *url.URL, state, nonce string, req Request, redir
 				redirect, n, name, red.Redact(target.String()))
 		}
 	}
+	var repeated url.Values
+	for name, vs := range params {
+		if len(vs) > 1 {
+			if repeated == nil {
+				repeated = url.Values{}
+			}
+			for _, v := range vs {
+				repeated.Add(name, red.Redact(v))
+			}
+		}
+	}
 	shown := red.Redact(target.String())
 	out := Outcome{RedirectURI: redirect, URL: shown}
 	if e := params.Get("error"); e != "" {
@@ -301,7 +320,7 @@ func (d *Driver) finish(target *url.URL, state, nonce string, req Request, redir
 	}
 	out.Ending = EndedWithCode
 	out.Code = &Code{Value: codes[0], State: state, Nonce: nonce, ClientID: req.Client.ClientID, RedirectURI: redirect,
-		PKCE: req.PKCE, IssuedAt: issuedAt, Issuer: params.Get("iss")}
+		PKCE: req.PKCE, IssuedAt: issuedAt, Issuer: params.Get("iss"), Repeated: repeated}
 	return out, nil
 }
 

@@ -2,7 +2,9 @@ package oauth
 
 import (
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/onsi/gomega/types"
 
@@ -49,6 +51,10 @@ func CarryIssuer(issuer string) types.GomegaMatcher {
 		if !ok || c == nil {
 			return "", "", fmt.Errorf("CarryIssuer expects an *authorize.Code, got %T", actual)
 		}
+		if isses := c.Repeated["iss"]; len(isses) > 1 {
+			return verdict.Security, fmt.Sprintf("the authorization response carries iss %d times (%s): a client that reads another value than the first takes the response for another issuer's (RFC 9207 §2.4, RFC 6749 §3.1)",
+				len(isses), quoteAll(isses)), nil
+		}
 		switch c.Issuer {
 		case issuer:
 			return "", "", nil
@@ -57,4 +63,39 @@ func CarryIssuer(issuer string) types.GomegaMatcher {
 		}
 		return verdict.Security, fmt.Sprintf("the authorization response's iss is %q, not the issuer %q (RFC 9207 §2.4)", c.Issuer, issuer), nil
 	}}
+}
+
+// CarryEachParamOnce matches a flow that ended with a code whose redirect carries every parameter
+// once (RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once").
+// A repeated iss is FAIL:security (which issuer answered is then the reader's guess, RFC 9207
+// §2.4); any other repeated parameter FAIL:format. A repeated code, state or error never gets here:
+// the flow takes no code from such a redirect (authorize.Driver.Flow says why).
+func CarryEachParamOnce() types.GomegaMatcher {
+	return &funcMatcher{check: func(actual any) (verdict.Category, string, error) {
+		c, ok := actual.(*authorize.Code)
+		if !ok || c == nil {
+			return "", "", fmt.Errorf("CarryEachParamOnce expects an *authorize.Code, got %T", actual)
+		}
+		if len(c.Repeated) == 0 {
+			return "", "", nil
+		}
+		category := verdict.Format
+		var parts []string
+		for _, name := range slices.Sorted(maps.Keys(c.Repeated)) {
+			if name == "iss" {
+				category = verdict.Security
+			}
+			parts = append(parts, fmt.Sprintf("%s %d times (%s)", name, len(c.Repeated[name]), quoteAll(c.Repeated[name])))
+		}
+		return category, "the authorization response carries " + strings.Join(parts, ", ") +
+			"; RFC 6749 §3.1: response parameters MUST NOT be included more than once", nil
+	}}
+}
+
+func quoteAll(vs []string) string {
+	q := make([]string, len(vs))
+	for i, v := range vs {
+		q[i] = fmt.Sprintf("%q", v)
+	}
+	return strings.Join(q, ", ")
 }

@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -78,13 +79,38 @@ func TestBeAuthzRefusal(t *testing.T) {
 	}
 }
 
+func TestCarryEachParamOnce(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		repeated url.Values
+		want     string
+	}{
+		{"once each", nil, ""},
+		{"iss twice", url.Values{"iss": {"a", "b"}}, `[security] the authorization response carries iss 2 times ("a", "b")`},
+		{"another parameter twice", url.Values{"session_state": {"a", "b"}}, "[format] the authorization response carries session_state 2 times"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := failureOf(t, CarryEachParamOnce(), &authorize.Code{Repeated: c.repeated})
+			if !strings.HasPrefix(got, c.want) || (c.want == "") != (got == "") {
+				t.Errorf("failure %q, want prefix %q", got, c.want)
+			}
+		})
+	}
+}
+
 func TestCarryIssuer(t *testing.T) {
 	const iss = "https://op.example"
 	for _, c := range []struct {
 		name, got, want string
-	}{{"equal", iss, ""}, {"missing", "", "[format"}, {"other issuer", "https://evil.example", "[security]"}} {
+		repeated        url.Values
+	}{
+		{"equal", iss, "", nil},
+		{"missing", "", "[format", nil},
+		{"other issuer", "https://evil.example", "[security]", nil},
+		{"repeated", iss, "[security] the authorization response carries iss 2 times", url.Values{"iss": {iss, "https://evil.example"}}},
+	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := failureOf(t, CarryIssuer(iss), &authorize.Code{Issuer: c.got})
+			got := failureOf(t, CarryIssuer(iss), &authorize.Code{Issuer: c.got, Repeated: c.repeated})
 			if !strings.HasPrefix(got, c.want) || (c.want == "") != (got == "") {
 				t.Errorf("failure %q, want prefix %q", got, c.want)
 			}
