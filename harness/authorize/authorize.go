@@ -83,6 +83,8 @@ const (
 	// EndedElsewhere: redirected off the provider to a URL that is not a watched redirect URI; the
 	// redirect is not followed.
 	EndedElsewhere Ending = "redirect-elsewhere"
+	// EndedBare: redirected to a watched redirect URI with neither code nor error.
+	EndedBare Ending = "bare-redirect"
 )
 
 // Outcome is where one flow ended. Only one of Code and Refusal is set, per Ending.
@@ -98,6 +100,9 @@ type Outcome struct {
 	Status int
 	// Detail says what the driver saw there, redacted: the forms of the page, its first words.
 	Detail string
+	// CarriesCode: the redirect elsewhere (EndedElsewhere) carries a code parameter, which the
+	// redactor has learnt.
+	CarriesCode bool
 }
 
 // Err is the outcome as the error a caller that needed a code reports; nil for a code.
@@ -109,6 +114,8 @@ func (o Outcome) Err() error {
 		return &RefusalError{Refusal: *o.Refusal}
 	case EndedElsewhere:
 		return fmt.Errorf("login: redirected off the provider to %s, which is not a redirect URI of the client; not followed", o.URL)
+	case EndedBare:
+		return fmt.Errorf("login: the redirect to %s carries neither code nor error", o.RedirectURI)
 	}
 	return errors.New(o.Detail)
 }
@@ -251,7 +258,8 @@ func (d *Driver) Flow(ctx context.Context, req Request) (Outcome, error) {
 		return Outcome{Ending: EndedOnPage, URL: red.Redact(land.PageURL), Status: land.Status, Detail: red.Redact(land.Detail)}, nil
 	}
 	if landedAt == "" {
-		return Outcome{Ending: EndedElsewhere, URL: red.Redact(land.Redirect.String())}, nil
+		carries := learnCodes(red, land.Redirect)
+		return Outcome{Ending: EndedElsewhere, URL: red.Redact(land.Redirect.String()), CarriesCode: carries}, nil
 	}
 	// The code's lifetime starts at the latest when the redirect carrying it was sent; a driver
 	// that cannot see that time reports none, and the flow's start is the safe bound.
@@ -278,13 +286,8 @@ func (d *Driver) providerHost(start, u *url.URL) bool {
 // finish reads the code (or the refusal) off the redirect to a watched redirect URI.
 func (d *Driver) finish(target *url.URL, state, nonce string, req Request, redirect string, issuedAt time.Time) (Outcome, error) {
 	red := d.Log.Redactor
-	params := target.Query()
-	if params.Get("code") == "" && params.Get("error") == "" && target.Fragment != "" {
-		params, _ = url.ParseQuery(target.Fragment)
-	}
-	for _, c := range params["code"] {
-		red.Learn("code", c)
-	}
+	learnCodes(red, target)
+	params := responseParams(target)
 	// RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once." Which
 	// of two codes a client takes is the provider's bug made the client's; no code is taken.
 	for _, name := range []string{"code", "state", "error"} {
@@ -306,6 +309,10 @@ func (d *Driver) finish(target *url.URL, state, nonce string, req Request, redir
 	}
 	shown := red.Redact(target.String())
 	out := Outcome{RedirectURI: redirect, URL: shown}
+	if params.Get("code") == "" && params.Get("error") == "" {
+		out.Ending = EndedBare
+		return out, nil
+	}
 	if e := params.Get("error"); e != "" {
 		out.Ending = EndedWithRefusal
 		out.Refusal = &Refusal{Error: e, Description: params.Get("error_description"), Location: shown, Issuer: params.Get("iss")}
@@ -315,13 +322,34 @@ func (d *Driver) finish(target *url.URL, state, nonce string, req Request, redir
 		return Outcome{}, fmt.Errorf("login: the redirect to %s carries state %q, not the one sent (RFC 6749 §4.1.2)", redirect, red.Redact(got))
 	}
 	codes := params["code"]
-	if len(codes) == 0 || codes[0] == "" {
-		return Outcome{}, fmt.Errorf("login: the redirect to %s carries neither code nor error", redirect)
-	}
 	out.Ending = EndedWithCode
 	out.Code = &Code{Value: codes[0], State: state, Nonce: nonce, ClientID: req.Client.ClientID, RedirectURI: redirect,
 		PKCE: req.PKCE, IssuedAt: issuedAt, Issuer: params.Get("iss"), Repeated: repeated}
 	return out, nil
+}
+
+// responseParams are the authorization response's parameters: the query, or the fragment when
+// the query has neither code nor error.
+func responseParams(target *url.URL) url.Values {
+	params := target.Query()
+	if params.Get("code") == "" && params.Get("error") == "" && target.Fragment != "" {
+		params, _ = url.ParseQuery(target.Fragment)
+	}
+	return params
+}
+
+// learnCodes has the redactor learn every code the redirect carries (query and fragment), before
+// anything quotes it; it says whether there was one.
+func learnCodes(red *transcript.Redactor, target *url.URL) bool {
+	frag, _ := url.ParseQuery(target.Fragment)
+	found := false
+	for _, c := range append(target.Query()["code"], frag["code"]...) {
+		if c != "" {
+			red.Learn("code", c)
+			found = true
+		}
+	}
+	return found
 }
 
 // sameEndpoint compares scheme, host and path: the redirect's own query carries code and state.

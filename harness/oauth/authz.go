@@ -13,10 +13,11 @@ import (
 )
 
 // BeAuthzRefusal matches an authorization flow the provider refused: an error page, or an error
-// redirect (RFC 6749 §4.1.2.1) with one of the accepted codes (none: any code). A code is
-// FAIL:security. noRedirect lists URIs that must receive no redirect at all (an invalid
-// redirect_uri, §3.1.2.3 and §4.1.2.1): a redirect there is FAIL:security when the URI is the
-// unregistered one, FAIL:error-code when it is a registered one.
+// redirect (RFC 6749 §4.1.2.1) with one of the accepted codes (none: any code). A code delivered
+// anywhere (a registered URI, the unregistered one, any other URL) is FAIL:security. noRedirect
+// lists URIs that must receive no redirect at all (an invalid redirect_uri, §3.1.2.3 and §4.1.2.1):
+// any redirect to the unregistered one, with an error or with nothing, is FAIL:security (the open
+// redirector §4.1.2.1 forbids); to a registered one FAIL:error-code.
 func BeAuthzRefusal(unregistered string, noRedirect []string, accepted ...string) types.GomegaMatcher {
 	return &funcMatcher{check: func(actual any) (verdict.Category, string, error) {
 		o, ok := actual.(authorize.Outcome)
@@ -26,18 +27,27 @@ func BeAuthzRefusal(unregistered string, noRedirect []string, accepted ...string
 		switch o.Ending {
 		case authorize.EndedWithCode:
 			return verdict.Security, fmt.Sprintf("the provider issued a code (redirect to %s) where it must refuse the request", o.RedirectURI), nil
-		case authorize.EndedWithRefusal:
+		case authorize.EndedWithRefusal, authorize.EndedBare:
+			what := "with neither code nor error"
+			if o.Refusal != nil {
+				what = "error=" + o.Refusal.Error
+			}
 			switch {
 			case unregistered != "" && o.RedirectURI == unregistered:
-				return verdict.Security, fmt.Sprintf("the provider redirected (error=%s) to the unregistered redirect_uri %s; RFC 6749 §4.1.2.1 forbids redirecting to an invalid redirect URI",
-					o.Refusal.Error, o.RedirectURI), nil
+				return verdict.Security, fmt.Sprintf("the provider redirected (%s) to the unregistered redirect_uri %s; RFC 6749 §4.1.2.1 forbids redirecting to an invalid redirect URI",
+					what, o.RedirectURI), nil
 			case slices.Contains(noRedirect, o.RedirectURI):
-				return verdict.ErrorCode, fmt.Sprintf("the provider redirected (error=%s) to the registered %s instead of informing the resource owner (RFC 6749 §4.1.2.1)",
-					o.Refusal.Error, o.RedirectURI), nil
+				return verdict.ErrorCode, fmt.Sprintf("the provider redirected (%s) to the registered %s instead of informing the resource owner (RFC 6749 §4.1.2.1)",
+					what, o.RedirectURI), nil
+			case o.Ending == authorize.EndedBare:
+				return verdict.ErrorCode, fmt.Sprintf("the provider redirected to %s with neither code nor error; a refusal carries error (RFC 6749 §4.1.2.1)", o.RedirectURI), nil
 			case len(accepted) > 0 && !slices.Contains(accepted, o.Refusal.Error):
 				return verdict.ErrorCode, fmt.Sprintf("the error redirect carries error=%s; want one of %q", o.Refusal.Error, accepted), nil
 			}
 		case authorize.EndedElsewhere:
+			if o.CarriesCode {
+				return verdict.Security, fmt.Sprintf("the provider sent a code to %s, which is not a registered redirect URI of the client (RFC 6749 §3.1.2, §4.1.2.1)", o.URL), nil
+			}
 			return verdict.ErrorCode, fmt.Sprintf("the provider redirected off its own pages to %s instead of refusing the request", o.URL), nil
 		}
 		return "", "", nil

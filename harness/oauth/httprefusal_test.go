@@ -64,6 +64,10 @@ func TestBeAuthzRefusal(t *testing.T) {
 		{"accepted error redirect", refusal(registered, "unauthorized_client"), "", ""},
 		{"other error code", refusal(registered, "server_error"), "", "[error-code"},
 		{"redirect elsewhere", authorize.Outcome{Ending: authorize.EndedElsewhere, URL: "https://x.example/"}, "", "[error-code"},
+		{"code sent elsewhere", authorize.Outcome{Ending: authorize.EndedElsewhere, URL: "https://x.example/?code=[code#1]", CarriesCode: true}, sent, "[security] the provider sent a code to"},
+		{"bare redirect to the unregistered URI", authorize.Outcome{Ending: authorize.EndedBare, RedirectURI: sent}, sent, "[security] the provider redirected (with neither code nor error) to the unregistered"},
+		{"bare redirect to a registered URI", authorize.Outcome{Ending: authorize.EndedBare, RedirectURI: registered}, sent, "[error-code"},
+		{"bare redirect in a valid request", authorize.Outcome{Ending: authorize.EndedBare, RedirectURI: registered}, "", "[error-code] the provider redirected to"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
