@@ -116,6 +116,7 @@ func (r *Run) flow(role config.Role, opts ...CodeOption) (authorize.Outcome, err
 		// A fresh client, so a fresh cookie jar: flows never share a session.
 		NewClient: func() *resty.Client { return r.P.base.New(r.Log, true) },
 		Hosts:     r.P.Discovery.Hosts(),
+		Stall:     r.P.loginStall,
 	}
 	walker, err := r.P.walker(r.Log)
 	if err != nil {

@@ -168,7 +168,13 @@ func runHostile(t *testing.T, wrap func(http.Handler) http.Handler, extraYAML st
 // runHostileEnv is runHostile with extra environment variables (NAME=value) for the child.
 func runHostileEnv(t *testing.T, wrap func(http.Handler) http.Handler, extraYAML string, env ...string) hostileRun {
 	t.Helper()
-	cfgPath, seen := startWitnessed(t, reference.Options{CodeTTL: 2 * time.Second, Wrap: wrap}, extraYAML)
+	return runHostileOpts(t, reference.Options{CodeTTL: 2 * time.Second, Wrap: wrap}, extraYAML, env...)
+}
+
+// runHostileOpts is one run against the reference started with opts.
+func runHostileOpts(t *testing.T, opts reference.Options, extraYAML string, env ...string) hostileRun {
+	t.Helper()
+	cfgPath, seen := startWitnessed(t, opts, extraYAML)
 	dir := t.TempDir()
 	args, _ := json.Marshal([]string{"run", "--config", cfgPath, "--reports", dir})
 	cmd := exec.Command(os.Args[0], "-test.run=^$")

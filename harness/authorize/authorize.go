@@ -15,6 +15,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/grantcheck/grantcheck/harness/config"
+	"github.com/grantcheck/grantcheck/harness/httpsession"
 	"github.com/grantcheck/grantcheck/harness/pkce"
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
@@ -176,6 +177,9 @@ type Driver struct {
 	// Hosts are the provider's hosts besides the authorization endpoint's; a redirect to any other
 	// host ends the flow as EndedElsewhere.
 	Hosts []string
+	// Stall, shared by the run's flows, counts logins in a row that ran out of Timeout; once it
+	// trips, every later flow fails at once (nil: no cut-off).
+	Stall *httpsession.Streak
 }
 
 // Acquire performs one flow and returns the code; any other ending is an error.
@@ -201,6 +205,11 @@ func (d *Driver) Flow(ctx context.Context, req Request) (Outcome, error) {
 			return Outcome{}, fmt.Errorf("authorize: client %s has no redirect_uris", req.Client.ClientID)
 		}
 		redirect = req.Client.RedirectURIs[0]
+	}
+	if d.Stall != nil {
+		if err := d.Stall.Stopped(); err != nil {
+			return Outcome{}, fmt.Errorf("login: %w", err)
+		}
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, d.Timeout, errLoginTimeout)
 	defer cancel()
@@ -250,6 +259,14 @@ func (d *Driver) Flow(ctx context.Context, req Request) (Outcome, error) {
 	}
 	began := time.Now()
 	land, err := walker.Walk(ctx, Route{AuthURL: start.String(), RedirectURI: redirect, Stop: stop})
+	if d.Stall != nil {
+		switch {
+		case err == nil:
+			d.Stall.Answered()
+		case context.Cause(ctx) == errLoginTimeout:
+			d.Stall.Unanswered()
+		}
+	}
 	if err != nil {
 		return Outcome{}, err
 	}
