@@ -122,7 +122,9 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 	defer cancel()
 	r := newRun(runCtx, p, e)
 	defer func() {
-		ginkgo.AddReportEntry(verdict.EntryTranscript, r.Log.String(), ginkgo.ReportEntryVisibilityFailureOrVerbose)
+		// Bounded as the reports bound it: Ginkgo's files keep each entry, some of them twice.
+		ginkgo.AddReportEntry(verdict.EntryTranscript, verdict.Transcript(transcript.ExcerptEnds(r.Log.String(), transcript.KeptTranscript, transcript.KeptTranscriptTail)),
+			ginkgo.ReportEntryVisibilityFailureOrVerbose)
 	}()
 	var stop signal
 	failure := gomega.InterceptGomegaFailure(func() { stop = catchSignal(func() { body(r) }) })

@@ -432,10 +432,10 @@ func (r *Redactor) CleanError(err error) error {
 }
 
 // ShownError bounds an error message (it may quote a page or a body); ShownReason a verdict's
-// reason (it quotes the failing exchange's record).
+// reason (it quotes the failing exchange's record), in the reports and in Ginkgo's files alike.
 const (
 	ShownError  = 4 << 10
-	ShownReason = 64 << 10
+	ShownReason = 4 << 10
 )
 
 type cleanError struct {
