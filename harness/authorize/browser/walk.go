@@ -51,11 +51,12 @@ func (w *Walker) LastNavigation() time.Time {
 
 // navigations is what the Fetch handler saw of one flow's document requests.
 type navigations struct {
-	mu      sync.Mutex
-	stopped *url.URL // the navigation Route.Stop ended the flow at, failed unloaded
-	count   int      // document requests let through (a changed page resets a step's use)
-	status  int      // status of the latest main-frame document
-	pending map[fetch.RequestID]sent
+	mu       sync.Mutex
+	finished bool     // the walk returned: every later request is failed
+	stopped  *url.URL // the navigation Route.Stop ended the flow at, failed unloaded
+	count    int      // document requests let through (a changed page resets a step's use)
+	status   int      // status of the latest main-frame document
+	pending  map[fetch.RequestID]sent
 }
 
 // sent is a document request let through, waiting for its response.
@@ -86,8 +87,11 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 	g.watch(actx, w.B, mainFrame)
 
 	nav := &navigations{pending: map[fetch.RequestID]sent{}}
-	paused := chromedp.Events(actx, fetch.RequestPaused)
-	go w.intercept(actx, paused, r, nav, string(mainFrame))
+	// The interception lives as long as the tab, not the walk: whatever the page still requests
+	// after the walk ended (a timer's frame) is failed, never let through while the tab closes.
+	defer nav.finish()
+	paused := chromedp.Events(tab, fetch.RequestPaused)
+	go w.intercept(tab, paused, r, nav, string(mainFrame))
 	if _, err := chromedp.Call(actx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{
 		{ResourceType: network.ResourceTypeDocument, RequestStage: fetch.RequestStageRequest},
 		{ResourceType: network.ResourceTypeDocument, RequestStage: fetch.RequestStageResponse},
@@ -191,6 +195,12 @@ func stopped(ctx context.Context, red *transcript.Redactor, where string) error 
 	return fmt.Errorf("login: interrupted at %s: %w", red.Redact(where), context.Cause(ctx))
 }
 
+func (n *navigations) finish() {
+	n.mu.Lock()
+	n.finished = true
+	n.mu.Unlock()
+}
+
 func (n *navigations) landing() (authorize.Landing, bool) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -212,7 +222,7 @@ func (w *Walker) intercept(ctx context.Context, paused iter.Seq2[fetch.EventRequ
 		raw := ev.Request.URL + ev.Request.URLFragment
 		main := string(ev.FrameID) == mainFrame
 		nav.mu.Lock()
-		ended := nav.stopped != nil
+		ended := nav.stopped != nil || nav.finished
 		nav.mu.Unlock()
 		if ended {
 			// The flow ended: nothing more is loaded, and Route.Stop (which remembers its last
