@@ -140,6 +140,9 @@ type Route struct {
 	RedirectURI string
 	// Stop says whether a navigation ends the flow: the driver reports it, unfollowed.
 	Stop func(*url.URL) bool
+	// OnProvider says whether a URL is on the provider's hosts (the authorization endpoint's and
+	// login.hosts), without side effects: what a frame or window other than the main one may load.
+	OnProvider func(*url.URL) bool
 }
 
 // Walker is a login driver: from the authorization URL it walks the provider's pages (login,
@@ -258,7 +261,8 @@ func (d *Driver) Flow(ctx context.Context, req Request) (Outcome, error) {
 		walker = &formWalker{d: d}
 	}
 	began := time.Now()
-	land, err := walker.Walk(ctx, Route{AuthURL: start.String(), RedirectURI: redirect, Stop: stop})
+	onProvider := func(u *url.URL) bool { return d.providerHost(start, u) }
+	land, err := walker.Walk(ctx, Route{AuthURL: start.String(), RedirectURI: redirect, Stop: stop, OnProvider: onProvider})
 	if d.Stall != nil {
 		switch {
 		case err == nil:

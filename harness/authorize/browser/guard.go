@@ -3,6 +3,7 @@ package browser
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -34,8 +35,8 @@ type guard struct {
 
 // watch has the browser close the windows the flow's page opens (and tell the flow), and
 // dismisses its dialogs, until actx ends.
-func (g *guard) watch(actx context.Context, b *Browser, main target.ID) {
-	release := b.popups.watch(main, func(u string) {
+func (g *guard) watch(actx context.Context, b *Browser, main target.ID, onProvider func(*url.URL) bool) {
+	release := b.popups.watch(main, onProvider, func(u string) {
 		g.mu.Lock()
 		g.windows = append(g.windows, u)
 		g.mu.Unlock()

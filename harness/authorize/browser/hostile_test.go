@@ -23,6 +23,7 @@ func hostileLogin(t *testing.T, b *Browser, script string) (w *Walker, route aut
 	var hits atomic.Int32
 	other := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
+		t.Logf("the other host received %s %s at %s", r.Method, r.URL, time.Now().Format("15:04:05.000"))
 		w.Header().Set("Content-Type", "text/html")
 		w.Write([]byte(`<!doctype html><img src="/pixel.png"><script>setInterval(() => fetch('/beacon'), 10)</script>`))
 	}))
@@ -51,7 +52,7 @@ func hostileLogin(t *testing.T, b *Browser, script string) (w *Walker, route aut
 		}}}
 	host := strings.TrimPrefix(op.URL, "http://")
 	route = authorize.Route{AuthURL: op.URL + "/authorize?state=s1", RedirectURI: redirect,
-		Stop: func(u *url.URL) bool { return u.Host != host }}
+		Stop: func(u *url.URL) bool { return u.Host != host }, OnProvider: func(u *url.URL) bool { return u.Host == host }}
 	return w, route, &hits
 }
 
@@ -77,6 +78,7 @@ document.addEventListener('click', () => { window.open(elsewhere + '/on-click');
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			land, err := w.Walk(ctx, route)
+			t.Logf("the walk ended at %s", time.Now().Format("15:04:05.000"))
 			if err != nil || land.Redirect == nil || land.Redirect.Query().Get("code") != "c0de-from-op" {
 				t.Fatalf("Walk = %+v, %v; want the code despite the page\n%s", land, err, w.Log)
 			}

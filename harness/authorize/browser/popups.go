@@ -2,6 +2,7 @@ package browser
 
 import (
 	"context"
+	"net/url"
 	"sync"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -11,15 +12,21 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// popups holds every window a page opens to nothing: at the browser's own session (a new window
-// is a target of its own, which no flow's tab intercepts), each document request of a window
-// some page opened is failed before it is sent, and the window is closed. The flow whose page
-// opened it is told, so its transcript and messages name it.
+// popups holds every target but a flow's main frame to the provider's hosts, at the browser's own
+// session: a new window is a target of its own, which no flow's tab intercepts, and a tab that is
+// closing no longer intercepts. Each document request of a window some page opened is failed
+// before it is sent, and the window is closed (the flow whose page opened it is told, so its
+// transcript and messages name it); any other document request that is not a live flow's main
+// frame's (a frame's, a closing tab's) is failed unless it is on the provider's hosts.
 type popups struct {
 	mu      sync.Mutex
 	opened  map[target.ID]bool             // windows pages opened
 	openers map[target.ID]func(url string) // a flow's tab → what to tell it
-	work    chan func(ctx context.Context)
+	// onProvider is the rule every document request outside a live flow's main frame is held to
+	// (the provider is the run's, the same for every flow): a frame's, or one a closing tab
+	// still makes.
+	onProvider func(*url.URL) bool
+	work       chan func(ctx context.Context)
 }
 
 // start makes the browser hold new windows; ctx is the browser's root chromedp context.
@@ -46,8 +53,14 @@ func (p *popups) start(ctx context.Context) error {
 				}
 			})
 		case *fetch.EventRequestPaused:
+			frame := target.ID(ev.FrameID)
 			p.mu.Lock()
-			blocked := p.opened[target.ID(ev.FrameID)]
+			_, main := p.openers[frame] // a live flow's main frame: its tab decides
+			blocked := p.opened[frame]
+			if !main && !blocked {
+				u, err := url.Parse(ev.Request.URL)
+				blocked = err != nil || p.onProvider == nil || !p.onProvider(u)
+			}
 			p.mu.Unlock()
 			id := ev.RequestID
 			p.do(func(ctx context.Context) {
@@ -84,10 +97,14 @@ func (p *popups) do(f func(context.Context)) {
 	}
 }
 
-// watch tells tell about every window the tab opens, until release.
-func (p *popups) watch(tab target.ID, tell func(url string)) (release func()) {
+// watch tells tell about every window the tab opens, until release; onProvider is the flow's
+// host rule.
+func (p *popups) watch(tab target.ID, onProvider func(*url.URL) bool, tell func(url string)) (release func()) {
 	p.mu.Lock()
 	p.openers[tab] = tell
+	if onProvider != nil {
+		p.onProvider = onProvider
+	}
 	p.mu.Unlock()
 	return func() {
 		p.mu.Lock()

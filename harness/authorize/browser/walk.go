@@ -84,7 +84,7 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 	defer context.AfterFunc(ctx, func() { cancel(context.Cause(ctx)) })()
 	mainFrame := chromedp.FromContext(tab).Target.TargetID
 	g := &guard{log: w.Log}
-	g.watch(actx, w.B, mainFrame)
+	g.watch(actx, w.B, mainFrame, r.OnProvider)
 
 	nav := &navigations{pending: map[fetch.RequestID]sent{}}
 	// The interception lives as long as the tab, not the walk: whatever the page still requests
