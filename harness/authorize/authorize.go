@@ -336,7 +336,8 @@ func (d *Driver) finish(target *url.URL, state, nonce string, req Request, redir
 	}
 	if e := params.Get("error"); e != "" {
 		out.Ending = EndedWithRefusal
-		out.Refusal = &Refusal{Error: e, Description: params.Get("error_description"), Location: shown, Issuer: params.Get("iss")}
+		out.Refusal = &Refusal{Error: e, Description: params.Get("error_description"), Location: shown, Issuer: params.Get("iss"),
+			Repeated: repeated}
 		return out, nil
 	}
 	if got := params.Get("state"); got != state {

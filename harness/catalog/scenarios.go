@@ -501,7 +501,7 @@ var (
 		Title: "the authorization response carries each parameter once",
 		Refs:  []Ref{RFC6749("3.1"), RFC9207("2.4")},
 		Needs: []Need{PrimaryControl},
-		Note:  "judges the primary control's redirect; a repeated iss is FAIL:security, another parameter FAIL:format; a repeated code, state or error stops the control (no code is taken)",
+		Note:  "judges the primary control's redirect (the refusal scenarios judge their error redirects alike); a repeated iss is FAIL:security, another parameter FAIL:format; a repeated code, state or error stops the control (no code is taken)",
 	}
 )
 

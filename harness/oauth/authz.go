@@ -3,6 +3,7 @@ package oauth
 import (
 	"fmt"
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -43,6 +44,8 @@ func BeAuthzRefusal(unregistered string, noRedirect []string, accepted ...string
 				return verdict.ErrorCode, fmt.Sprintf("the provider redirected to %s with neither code nor error; a refusal carries error (RFC 6749 §4.1.2.1)", o.RedirectURI), nil
 			case len(accepted) > 0 && !slices.Contains(accepted, o.Refusal.Error):
 				return verdict.ErrorCode, fmt.Sprintf("the error redirect carries error=%s; want one of %q", o.Refusal.Error, accepted), nil
+			case len(o.Refusal.Repeated) > 0:
+				return repeatedParams("the error redirect", o.Refusal.Repeated)
 			}
 		case authorize.EndedElsewhere:
 			if o.CarriesCode {
@@ -89,17 +92,24 @@ func CarryEachParamOnce() types.GomegaMatcher {
 		if len(c.Repeated) == 0 {
 			return "", "", nil
 		}
-		category := verdict.Format
-		var parts []string
-		for _, name := range slices.Sorted(maps.Keys(c.Repeated)) {
-			if name == "iss" {
-				category = verdict.Security
-			}
-			parts = append(parts, fmt.Sprintf("%s %d times (%s)", name, len(c.Repeated[name]), quoteAll(c.Repeated[name])))
-		}
-		return category, "the authorization response carries " + strings.Join(parts, ", ") +
-			"; RFC 6749 §3.1: response parameters MUST NOT be included more than once", nil
+		return repeatedParams("the authorization response", c.Repeated)
 	}}
+}
+
+// repeatedParams is the failure for parameters an authorization response carries more than once:
+// FAIL:security for iss (which issuer answered is then the reader's guess, RFC 9207 §2.4),
+// FAIL:format for any other.
+func repeatedParams(what string, repeated url.Values) (verdict.Category, string, error) {
+	category := verdict.Format
+	var parts []string
+	for _, name := range slices.Sorted(maps.Keys(repeated)) {
+		if name == "iss" {
+			category = verdict.Security
+		}
+		parts = append(parts, fmt.Sprintf("%s %d times (%s)", name, len(repeated[name]), quoteAll(repeated[name])))
+	}
+	return category, what + " carries " + strings.Join(parts, ", ") +
+		"; RFC 6749 §3.1: response parameters MUST NOT be included more than once", nil
 }
 
 func quoteAll(vs []string) string {

@@ -67,6 +67,9 @@ func TestBeAuthzRefusal(t *testing.T) {
 		{"code sent elsewhere", authorize.Outcome{Ending: authorize.EndedElsewhere, URL: "https://x.example/?code=[code#1]", CarriesCode: true}, sent, "[security] the provider sent a code to"},
 		{"bare redirect to the unregistered URI", authorize.Outcome{Ending: authorize.EndedBare, RedirectURI: sent}, sent, "[security] the provider redirected (with neither code nor error) to the unregistered"},
 		{"bare redirect to a registered URI", authorize.Outcome{Ending: authorize.EndedBare, RedirectURI: registered}, sent, "[error-code"},
+		{"accepted error redirect with a repeated parameter", authorize.Outcome{Ending: authorize.EndedWithRefusal, RedirectURI: registered,
+			Refusal: &authorize.Refusal{Error: "unauthorized_client", Repeated: url.Values{"error_description": {"a", "b"}}}}, "",
+			`[format] the error redirect carries error_description 2 times ("a", "b")`},
 		{"bare redirect in a valid request", authorize.Outcome{Ending: authorize.EndedBare, RedirectURI: registered}, "", "[error-code] the provider redirected to"},
 	}
 	for _, c := range cases {
