@@ -102,15 +102,15 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 		return authorize.Landing{}, fmt.Errorf("login.command %s: exited 0, but its last line of standard output is longer than the %d bytes grantcheck keeps (it wrote %d bytes in all), so no URL can be read from it",
 			shown, maxOutput, res.stdout.total)
 	}
-	target, perr := url.Parse(last)
-	if last == "" || perr != nil || !target.IsAbs() {
-		w.Log.Note("login command %s: exit 0 after %s, no URL on its last line", shown, res.took)
-		return authorize.Landing{}, fmt.Errorf("login.command %s: exited 0 but its last line of standard output is %s, not the URL the provider redirected to%s",
-			shown, quoteLine(red, last), w.quoteStderr(res.stderr))
-	}
 	note := ""
 	if res.stdout.total > maxOutput {
 		note = fmt.Sprintf(" (it wrote %d bytes of standard output; the last %d were kept)", res.stdout.total, maxOutput)
+	}
+	target, perr := url.Parse(last)
+	if last == "" || perr != nil || !target.IsAbs() {
+		w.Log.Note("login command %s: exit 0 after %s, no URL on its last line%s", shown, res.took, note)
+		return authorize.Landing{}, fmt.Errorf("login.command %s: exited 0 but its last line of standard output is %s, not the URL the provider redirected to%s%s",
+			shown, quoteLine(red, last), note, w.quoteStderr(res.stderr))
 	}
 	w.Log.Note("login command %s: exit 0 after %s; it ended at %s%s", shown, res.took, red.Redact(last), note)
 	if r.Stop(target) {
