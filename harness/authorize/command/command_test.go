@@ -69,12 +69,16 @@ func act(what string) int {
 		fmt.Fprintf(os.Stderr, "debug: {\"refresh_token\": \"%s\"}\n", leakedRefresh)
 		fmt.Printf("%s?code=%s&state=%s\n", os.Getenv(EnvRedirectURI), leakedCode, u.Query().Get("state"))
 		return 2
-	case "background", "holdout":
-		// A child left running: in the background, or holding standard output open.
+	case "background", "holdout", "escaped":
+		// A child left running: in the background, holding standard output open, or holding it
+		// from a session of its own (out of reach of the group kill).
 		c := exec.Command(os.Args[0], "sleep")
 		c.Env = os.Environ()
-		if what == "holdout" {
+		if what != "background" {
 			c.Stdout = os.Stdout
+		}
+		if what == "escaped" {
+			c.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 		}
 		c.Start()
 		os.WriteFile(os.Getenv("PIDFILE"), []byte(strconv.Itoa(c.Process.Pid)), 0o644)
@@ -296,5 +300,23 @@ func TestCommandOutputBeyondTheLimit(t *testing.T) {
 	}
 	if len(err.Error()) > 1000 {
 		t.Errorf("the error quotes %d bytes of output", len(err.Error()))
+	}
+}
+
+// TestCommandOutputHeldOutsideTheGroup: a child in a session of its own keeps standard output
+// open; the URL the program printed is still read (after the short grace), and the transcript says
+// a process outside the group held the output.
+func TestCommandOutputHeldOutsideTheGroup(t *testing.T) {
+	pidfile := filepath.Join(t.TempDir(), "pid")
+	land, err, log := walk(t, "escaped", 10*time.Second, "PIDFILE="+pidfile)
+	if raw, rerr := os.ReadFile(pidfile); rerr == nil {
+		pid, _ := strconv.Atoi(string(raw))
+		defer syscall.Kill(pid, syscall.SIGKILL)
+	}
+	if err != nil || land.Redirect == nil || land.Redirect.Query().Get("code") != "cmd-code-1" {
+		t.Fatalf("Walk = %+v, %v; want the printed URL", land, err)
+	}
+	if !strings.Contains(log.String(), "a process outside its process group still held its output") {
+		t.Errorf("the transcript does not say who held the output:\n%s", log)
 	}
 }
