@@ -11,6 +11,7 @@ require (
 	github.com/mattn/go-shellwords v1.0.16
 	github.com/onsi/ginkgo/v2 v2.34.0
 	github.com/onsi/gomega v1.44.0
+	github.com/yuin/goldmark v1.8.7
 	github.com/zitadel/oidc/v3 v3.52.0
 	gopkg.in/yaml.v3 v3.0.1
 )

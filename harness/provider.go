@@ -43,6 +43,9 @@ type Provider struct {
 	browser   lazyBrowser
 	ahead     *loginAhead // nil: every flow logs in when a scenario asks
 	logins    loginTimes
+	// loginStall gives up on logins after a few in a row ran out of timeouts.login, as the
+	// breaker does for exchanges.
+	loginStall *httpsession.Streak
 }
 
 // Connect reads the provider's discovery document; its errors are one line, naming what failed.
@@ -58,7 +61,8 @@ func Connect(ctx context.Context, cfg *config.Config) (*Provider, error) {
 			return nil, err
 		}
 	}
-	p := &Provider{Config: cfg, base: base, redactor: transcript.NewRedactor(cfg.Secrets()...)}
+	p := &Provider{Config: cfg, base: base, redactor: transcript.NewRedactor(cfg.Secrets()...),
+		loginStall: httpsession.NewLoginStreak(cfg.Timeouts.Login.D())}
 	for _, r := range config.Roles {
 		if c := cfg.Clients.Get(r); c != nil {
 			p.redactor.Client(c.ClientID) // an echoed Basic header is base64 of id:secret

@@ -18,6 +18,7 @@ import (
 	"github.com/grantcheck/grantcheck/harness/pkce"
 	"github.com/grantcheck/grantcheck/harness/token"
 	"github.com/grantcheck/grantcheck/harness/transcript"
+	"github.com/grantcheck/grantcheck/harness/verdict"
 )
 
 // Run is one scenario's session with the provider: its transcript, its HTTP client and the
@@ -59,6 +60,20 @@ func (r *Run) Client(role config.Role) *config.Client {
 func (r *Run) Abort(format string, args ...any) {
 	panic(abortSignal(r.Log.Redactor.Redact(fmt.Sprintf(format, args...))))
 }
+
+// Fail ends the scenario as FAIL of category cat with the sentence a person reads, for a check
+// no matcher of package oauth expresses. A plain Gomega matcher is never the way: its message is a
+// dump of Go values, not a reason.
+func (r *Run) Fail(cat verdict.Category, format string, args ...any) {
+	r.expect(nil).To(sentence("[" + string(cat) + "] " + fmt.Sprintf(format, args...)))
+}
+
+// sentence is a matcher that always fails with its own text.
+type sentence string
+
+func (s sentence) Match(any) (bool, error)          { return false, nil }
+func (s sentence) FailureMessage(any) string        { return string(s) }
+func (s sentence) NegatedFailureMessage(any) string { return string(s) }
 
 // Note writes a line into the transcript.
 func (r *Run) Note(format string, args ...any) { r.Log.Note(format, args...) }
@@ -107,6 +122,7 @@ func (r *Run) flow(role config.Role, opts ...CodeOption) (authorize.Outcome, err
 		// A fresh client, so a fresh cookie jar: flows never share a session.
 		NewClient: func() *resty.Client { return r.P.base.New(r.Log, true) },
 		Hosts:     r.P.Discovery.Hosts(),
+		Stall:     r.P.loginStall,
 	}
 	walker, err := r.P.walker(r.Log)
 	if err != nil {

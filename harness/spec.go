@@ -131,7 +131,9 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 		ginkgo.Fail("ERROR: " + v.Reason)
 	}
 	v, log := judge(ctx, p, e, false, body)
-	defer ginkgo.AddReportEntry(verdict.EntryTranscript, log, ginkgo.ReportEntryVisibilityFailureOrVerbose)
+	// Bounded as the reports bound it: Ginkgo's files keep each entry, some of them twice.
+	defer ginkgo.AddReportEntry(verdict.EntryTranscript, verdict.Transcript(transcript.ExcerptEnds(log, transcript.KeptTranscript, transcript.KeptTranscriptTail)),
+		ginkgo.ReportEntryVisibilityFailureOrVerbose)
 	switch {
 	case v.Result == verdict.Skip && v.NotApplicable:
 		ginkgo.AddReportEntry(verdict.EntryVerdict, v, ginkgo.ReportEntryVisibilityNever)
@@ -263,7 +265,7 @@ func classify(e catalog.Entry, failure error, warnings []string) verdict.Verdict
 		}
 		return v
 	}
-	msg := failure.Error()
+	msg := withoutMatcherDump(failure.Error())
 	tag, must := "error-code", false // an untagged assertion is a broken requirement of the scenario
 	if m := categoryTag.FindStringSubmatch(msg); m != nil {
 		tag, must = m[1], m[2] != ""
@@ -277,6 +279,24 @@ func classify(e catalog.Entry, failure error, warnings []string) verdict.Verdict
 		v.Result, v.Category = verdict.Fail, verdict.Category(tag)
 	}
 	return v
+}
+
+// gomegaDump is where a plain Gomega matcher's message starts ("Expected\n    <[]string | len:1>:
+// …\nto be empty"), after the description the assertion gave, if any.
+var gomegaDump = regexp.MustCompile(`(?m)^Expected\n\s+<`)
+
+// withoutMatcherDump keeps a failure's sentence and drops a Gomega matcher's dump of Go values
+// (STYLE.md 13: a reason is a sentence a person reads). Scenarios say why with Run.Fail or the
+// oauth matchers; this is the net under an assertion that slipped through.
+func withoutMatcherDump(msg string) string {
+	loc := gomegaDump.FindStringIndex(msg)
+	if loc == nil {
+		return msg
+	}
+	if head := strings.TrimSpace(msg[:loc[0]]); head != "" {
+		return head
+	}
+	return "a check of the scenario failed without saying why in words (a grantcheck bug: please report it with the transcript)"
 }
 
 // scenarioTimeout is timeouts.scenario, plus the code lifetime for a scenario that must wait it

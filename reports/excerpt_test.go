@@ -18,7 +18,7 @@ func TestExcerptKeepsHeadAndTailOnRuneBoundaries(t *testing.T) {
 	if !utf8.ValidString(got) || !strings.HasSuffix(got, "THE END") || !strings.HasPrefix(got, "éé") {
 		t.Errorf("excerpt is not valid UTF-8 with head and tail: %.40q … %q", got, got[len(got)-20:])
 	}
-	if !strings.Contains(got, "the report cut ") || len(got) > 1200 {
+	if !strings.Contains(got, "bytes cut here") || len(got) > 1200 {
 		t.Errorf("excerpt of %d bytes is %d bytes, marker present: %v", len(s), len(got), strings.Contains(got, "cut"))
 	}
 	if excerpt("short", 1000, 100) != "short" {
@@ -53,7 +53,7 @@ func TestReportSizeIsBounded(t *testing.T) {
 		if limit := len(run.Results) * 64 << 10; b.Len() > limit {
 			t.Errorf("%s is %d bytes for %d scenarios (limit %d); the report model must keep bounded excerpts", name, b.Len(), len(run.Results), limit)
 		}
-		if name == "report.html" && !strings.Contains(b.String(), "the report cut ") {
+		if name == "report.html" && !strings.Contains(b.String(), "bytes cut here") {
 			t.Error("the HTML does not say where it cut")
 		}
 	}

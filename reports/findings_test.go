@@ -8,6 +8,8 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/grantcheck/grantcheck/harness/safetext/rendered"
+
 	"github.com/grantcheck/grantcheck/harness/catalog"
 	"github.com/grantcheck/grantcheck/harness/verdict"
 )
@@ -131,6 +133,13 @@ func TestFindingsAreInEveryWriter(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		out := strings.NewReplacer("%2C", ",", "%3A", ":").Replace(b.String())
+		if name == "markdown" || name == "summary" { // what a reader sees
+			page, err := rendered.Render(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = page.Text()
+		}
 		for _, want := range []string{"text/html, not a JSON object", "invalid_request where unsupported_grant_type is due"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s lacks the finding %q", name, want)

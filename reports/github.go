@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/grantcheck/grantcheck/harness/safetext"
 )
 
 // WriteGitHubAnnotations prints one workflow command per finding, which GitHub Actions shows as an
@@ -15,13 +17,16 @@ func WriteGitHubAnnotations(w io.Writer, run Run) error {
 		if f.Kind == KindWarning {
 			level = "warning"
 		}
-		title := fmt.Sprintf("grantcheck %s %s: %s", f.ID, f.Label(), f.Title)
-		msg := fmt.Sprintf("%d %s: %s. How to fix: %s", len(f.Scenarios),
+		// The title may quote the provider (an ERROR's cause, an observed answer): it goes into
+		// the message as a code span, which reads as a quotation whether GitHub shows it as text
+		// or a reporter renders it as Markdown.
+		title := fmt.Sprintf("grantcheck %s %s", f.ID, f.Label())
+		msg := fmt.Sprintf("%s — %d %s: %s. How to fix: %s", safetext.CodeSpan(f.Title), len(f.Scenarios),
 			plural(len(f.Scenarios), "scenario", "scenarios"), f.ScenarioList(8), f.Fix)
 		fmt.Fprintf(&b, "::%s title=%s::%s\n", level, escapeProperty(title), escapeData(msg))
 	}
 	for _, msg := range run.SuiteErrors {
-		fmt.Fprintf(&b, "::error title=grantcheck suite error::%s\n", escapeData(firstLine(msg)))
+		fmt.Fprintf(&b, "::error title=grantcheck suite error::%s\n", escapeData(safetext.CodeSpan(firstLine(msg))))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

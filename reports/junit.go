@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grantcheck/grantcheck/harness/safetext"
 	"github.com/grantcheck/grantcheck/harness/verdict"
 )
 
@@ -67,7 +68,7 @@ func WriteJUnit(w io.Writer, run Run) error {
 		Name: "grantcheck: " + run.Provider,
 		Time: seconds(run.Duration),
 		Properties: []junitProperty{
-			{"provider", run.Provider}, {"issuer", run.Issuer},
+			{"provider", safetext.XML(run.Provider)}, {"issuer", safetext.XML(run.Issuer)},
 			{"grantcheck_version", run.GrantcheckVersion}, {"strict", strconv.FormatBool(run.Strict)},
 			{"outcome", string(run.Outcome)},
 		},
@@ -100,7 +101,7 @@ func WriteJUnit(w io.Writer, run Run) error {
 	}
 	for _, msg := range run.SuiteErrors {
 		suite.Cases = append(suite.Cases, junitCase{ClassName: "grantcheck", Name: "suite", Time: seconds(0),
-			Error: &junitProblem{Message: firstLine(msg), Text: msg}})
+			Error: &junitProblem{Message: safetext.CodeSpan(firstLine(msg)), Text: safetext.XML(msg)}})
 	}
 	doc := junitSuites{Name: "grantcheck", Time: suite.Time}
 	all := []*junitSuite{&suite}
@@ -156,13 +157,16 @@ func junitCaseOf(res Result, f Finding) junitCase {
 			text += "Reproduce:\n" + f.Reproduce
 		}
 	}
+	// The message is one line that CI pages show as text and test reporters render as Markdown: a
+	// code span reads as a quotation in both. The text is plain (shown preformatted).
+	message, text = safetext.CodeSpan(message), safetext.XML(text)
 	switch v.Result {
 	case verdict.Fail:
 		c.Failure = &junitProblem{Type: string(v.Category), Message: message, Text: text}
 	case verdict.Error:
 		c.Error = &junitProblem{Message: message, Text: text}
 	case verdict.Skip:
-		c.Skipped = &junitSkipped{Message: v.Reason}
+		c.Skipped = &junitSkipped{Message: safetext.CodeSpan(v.Reason)}
 	}
 	if !res.NeedsAttention() {
 		return c
@@ -180,7 +184,7 @@ func junitCaseOf(res Result, f Finding) junitCase {
 	if res.Transcript != "" {
 		fmt.Fprintf(&out, "\n%s\n", res.Transcript)
 	}
-	c.SystemOut = out.String()
+	c.SystemOut = safetext.XML(out.String())
 	return c
 }
 

@@ -6,11 +6,12 @@ import (
 	"text/template"
 
 	"github.com/grantcheck/grantcheck/harness/catalog"
+	"github.com/grantcheck/grantcheck/harness/safetext"
 )
 
 var markdownTemplate = template.Must(template.New("report.md.tmpl").
 	Funcs(documentFuncs).
-	Funcs(template.FuncMap{"cell": markdownCell, "fence": markdownFence, "fenceAs": markdownFenceAs, "mdrefs": markdownRefs, "fileHref": FileHref}).
+	Funcs(template.FuncMap{"cell": markdownCell, "fence": markdownFence, "fenceAs": safetext.CodeBlock, "mdrefs": markdownRefs, "fileHref": FileHref}).
 	ParseFS(templates, "templates/report.md.tmpl", "templates/audit.md.tmpl"))
 
 // markdownDoc is the template's data: the run, and whether to leave out the evidence.
@@ -32,8 +33,9 @@ func WriteMarkdownSummary(w io.Writer, run Run) error {
 	return markdownTemplate.Execute(w, markdownDoc{Run: run, Compact: true})
 }
 
-// markdownCell keeps provider-supplied text from breaking the table or injecting HTML.
-var markdownCell = strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;").Replace
+// markdownCell renders any text (above all the provider's) as literal inline Markdown that stays
+// inside its table cell or line.
+var markdownCell = safetext.Markdown
 
 // markdownRefs links each reference to its section.
 func markdownRefs(refs catalog.Refs) string {
@@ -47,20 +49,4 @@ func markdownRefs(refs catalog.Refs) string {
 	return strings.Join(parts, ", ")
 }
 
-func markdownFence(text string) string { return markdownFenceAs("text", text) }
-
-// markdownFenceAs wraps text in a code block whose fence is longer than any backtick run in the
-// text, so a transcript cannot close its own block.
-func markdownFenceAs(lang, text string) string {
-	longest, run := 0, 0
-	for _, c := range text {
-		if c == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	fence := strings.Repeat("`", max(3, longest+1))
-	return fence + lang + "\n" + strings.TrimRight(text, "\n") + "\n" + fence
-}
+func markdownFence(text string) string { return safetext.CodeBlock("text", text) }

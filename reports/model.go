@@ -13,7 +13,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/grantcheck/grantcheck/harness/catalog"
-	"github.com/grantcheck/grantcheck/harness/transcript"
+	"github.com/grantcheck/grantcheck/harness/safetext"
 	"github.com/grantcheck/grantcheck/harness/verdict"
 )
 
@@ -185,7 +185,7 @@ func FromGinkgo(r types.Report, meta Meta) Run {
 	}
 	clean := meta.Clean
 	if clean == nil {
-		clean = transcript.Escape
+		clean = safetext.Terminal
 	}
 	byID := map[string]Result{}
 	for _, spec := range r.SpecReports {

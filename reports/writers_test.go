@@ -12,6 +12,8 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/grantcheck/grantcheck/harness/safetext/rendered"
+
 	"github.com/grantcheck/grantcheck/harness/catalog"
 	"github.com/grantcheck/grantcheck/harness/verdict"
 )
@@ -65,20 +67,20 @@ func TestJUnitIsValidAndMapsEachResult(t *testing.T) {
 	}
 	port := cases["redirect-uri-mismatch/port"]
 	if port.Failure == nil || port.Failure.Type != "security" ||
-		port.Failure.Message != "F1: accepted where a rejection is due: "+catalog.RedirectURIMismatch.Title+" — tokens were issued for a redirect_uri with another port" ||
+		port.Failure.Message != "`F1: accepted where a rejection is due: "+catalog.RedirectURIMismatch.Title+" — tokens were issued for a redirect_uri with another port`" ||
 		!strings.Contains(port.Failure.Text, "How to fix: Compare redirect_uri") || !strings.Contains(port.SystemOut, "<script>") {
 		t.Errorf("FAIL case = %+v", port)
 	}
 	if c := cases["code-reuse-revokes"]; c.Failure != nil || c.Error != nil || !strings.Contains(c.SystemOut, "WARN: the first access token still works") {
 		t.Errorf("WARN case = %+v, want a pass with the warning in system-out", c)
 	}
-	if c := cases["client-secret-wrong-post"]; c.Skipped == nil || c.Skipped.Message != "needs the secondary client role" {
+	if c := cases["client-secret-wrong-post"]; c.Skipped == nil || c.Skipped.Message != "`needs the secondary client role`" {
 		t.Errorf("SKIP case = %+v", c)
 	}
 	if c := cases["cross-client-code"]; c.Error == nil || !strings.Contains(c.Error.Text, "boom") || !strings.Contains(c.SystemOut, "GET /authorize") {
 		t.Errorf("ERROR case = %+v", c)
 	}
-	if c := cases["suite"]; c.Error == nil || c.Error.Message != "Interrupted by User" {
+	if c := cases["suite"]; c.Error == nil || c.Error.Message != "`Interrupted by User`" {
 		t.Errorf("suite error case = %+v", c)
 	}
 }
@@ -116,26 +118,62 @@ func TestMarkdownReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := buf.String()
+	page, err := rendered.Render(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := page.Text()
 	for _, want := range []string{
-		"# grantcheck conformance report: example",
-		"**Outcome: not conformant** — 4 findings across 4 of 8 scenarios",
-		"| PASS | FAIL | WARN | SKIP | ERROR | \n|---|---|---|---|---|\n| 2 | 1 | 1 | 2 | 2 | ",
-		"### F1 · FAIL:security · accepted where a rejection is due: redirect_uri at the token endpoint",
-		"- **How to fix:** Compare redirect_uri at the token endpoint",
-		"| ID | Level | References | Result | Finding | Reason |",
-		"| `code-reuse` | MUST | [RFC 6749 §4.1.2](https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2), [OpenID Connect Core 1.0 §3.1.3.2](https://openid.net/specs/openid-connect-core-1_0.html#rfc.section.3.1.3.2) | PASS |  |  |",
-		"| `redirect-uri-mismatch/port` | MUST | [RFC 6749 §4.1.3](https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3), [RFC 9700 §2.1](https://www.rfc-editor.org/rfc/rfc9700#section-2.1) | FAIL:security | F1 | [security] tokens were issued for a redirect_uri with another port |",
-		"| PASS |  | warning: Pragma: no-cache is missing |",
-		"### FAIL:security · `redirect-uri-mismatch/port`",
-		"````text\nbody with ``` inside\n",
-		"### ERROR · `cross-client-code`",
-		"## How to reproduce",
+		"grantcheck conformance report: example",
+		"Outcome: not conformant — 4 findings across 4 of 8 scenarios",
+		"F1 · FAIL:security · accepted where a rejection is due: redirect_uri at the token endpoint",
+		"How to fix: Compare redirect_uri at the token endpoint",
+		"FAIL:security · redirect-uri-mismatch/port",
+		"ERROR · cross-client-code",
+		"How to reproduce",
 		"grantcheck run --config example.yaml",
 		"go install github.com/grantcheck/grantcheck/cmd/grantcheck@v0.1.0",
 	} {
-		if !strings.Contains(md, want) {
-			t.Errorf("Markdown lacks %q", want)
+		if !strings.Contains(text, want) {
+			t.Errorf("the rendered Markdown lacks %q", want)
 		}
+	}
+	if !strings.Contains(md, "````text\nbody with ``` inside\n") {
+		t.Error("the transcript with a backtick fence inside is not in a longer fence")
+	}
+	rows := map[string]bool{}
+	for _, r := range page.Rows() {
+		rows[strings.Join(r, " | ")] = true
+	}
+	for _, want := range []string{
+		"PASS | FAIL | WARN | SKIP | ERROR",
+		"2 | 1 | 1 | 2 | 2",
+		"ID | Level | References | Result | Finding | Reason",
+		"code-reuse | MUST | RFC 6749 §4.1.2, OpenID Connect Core 1.0 §3.1.3.2 | PASS |  | ",
+		"redirect-uri-mismatch/port | MUST | RFC 6749 §4.1.3, RFC 9700 §2.1 | FAIL:security | F1 | [security] tokens were issued for a redirect_uri with another port",
+	} {
+		if !rows[want] {
+			t.Errorf("no table row %q", want)
+		}
+	}
+	links := map[string]bool{}
+	for _, e := range page.Active() {
+		links[e.Text+" → "+e.URL] = true
+	}
+	for _, want := range []string{
+		"RFC 6749 §4.1.2 → https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2",
+		"OpenID Connect Core 1.0 §3.1.3.2 → https://openid.net/specs/openid-connect-core-1_0.html#rfc.section.3.1.3.2",
+	} {
+		if !links[want] {
+			t.Errorf("no link %q", want)
+		}
+	}
+	warned := false
+	for r := range rows {
+		warned = warned || strings.HasSuffix(r, "| PASS |  | warning: Pragma: no-cache is missing")
+	}
+	if !warned {
+		t.Error("no row shows the warning of a passing scenario")
 	}
 	// Only results that need attention get a section; a PASS or SKIP does not.
 	for _, absent := range []string{"### PASS · `code-reuse`", "`client-secret-wrong-post`\n\n"} {
@@ -145,12 +183,6 @@ func TestMarkdownReport(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Log(md)
-	}
-}
-
-func TestMarkdownCellCannotBreakTable(t *testing.T) {
-	if got := markdownCell("a|b\nc<i>"); got != `a\|b c&lt;i&gt;` {
-		t.Errorf("markdownCell = %q", got)
 	}
 }
 

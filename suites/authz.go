@@ -43,6 +43,10 @@ var _ = Describe("authorization endpoint", func() {
 		}
 		Expect(r.Code(config.Primary)).To(oauth.CarryIssuer(r.P.Discovery.Issuer))
 	})
+
+	harness.It(catalog.AuthzParamsOnce, func(r *harness.Run) {
+		Expect(r.Code(config.Primary)).To(oauth.CarryEachParamOnce())
+	})
 })
 
 // authzUnregisteredRedirect: a flow with mutate(the role's first registered URI) as redirect_uri is

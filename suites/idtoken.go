@@ -6,12 +6,12 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/grantcheck/grantcheck/harness"
 	"github.com/grantcheck/grantcheck/harness/catalog"
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/idtoken"
+	"github.com/grantcheck/grantcheck/harness/verdict"
 )
 
 // clockSkew is the clock difference between the provider and this machine tolerated for exp/iat.
@@ -26,13 +26,19 @@ var _ = Describe("ID token", func() {
 			r.Skip("the token response has no id_token (provider.scope is " + fmt.Sprintf("%q", r.P.Config.Provider.Scope) + "; baseline-exchange reports a missing one for scope openid)")
 		}
 		jwksURI := r.P.Discovery.JWKSURI
-		Expect(jwksURI).NotTo(BeEmpty(), "[format] discovery has no jwks_uri (OpenID Connect Discovery 1.0 §3 requires it), so no ID token signature can be checked")
+		if jwksURI == "" {
+			r.Fail(verdict.Format, "discovery has no jwks_uri (OpenID Connect Discovery 1.0 §3 requires it), so no ID token signature can be checked")
+		}
 		jwks := r.Fetch(jwksURI, "the provider's JWK Set (jwks_uri)")
-		Expect(jwks.Status).To(Equal(200), "[format] jwks_uri answered HTTP %d", jwks.Status)
+		if jwks.Status != 200 {
+			r.Fail(verdict.Format, "jwks_uri answered HTTP %d, not 200 with the JWK Set", jwks.Status)
+		}
 		problems := idtoken.Check(raw, jwks.Body, idtoken.Want{
 			Issuer: r.P.Discovery.Issuer, ClientID: r.Client(config.Primary).ClientID, Nonce: code.Nonce,
 			AccessToken: resp.String("access_token"), Now: time.Now(), Skew: clockSkew,
 		})
-		Expect(problems).To(BeEmpty(), "[format] the ID token fails OpenID Connect Core 1.0 §3.1.3.7: %s", strings.Join(problems, "; "))
+		if len(problems) > 0 {
+			r.Fail(verdict.Format, "the ID token fails OpenID Connect Core 1.0 §3.1.3.7: %s", strings.Join(problems, "; "))
+		}
 	})
 })

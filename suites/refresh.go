@@ -14,6 +14,7 @@ import (
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/oauth"
 	"github.com/grantcheck/grantcheck/harness/token"
+	"github.com/grantcheck/grantcheck/harness/verdict"
 )
 
 // issuedRefresh runs one flow for role and returns the tokens, skipping when the provider issues
@@ -97,11 +98,15 @@ var _ = Describe("refresh tokens", func() {
 			r.Skip("provider.refresh_rotation is not set (none | rotate | rotate-detect-reuse); observed: " + observeRotation(r, role, old, current, rotated))
 		}
 		if p.RefreshRotation == config.RotationNone {
-			Expect(rotated).To(BeFalse(), "the refresh response carries a new refresh_token although provider.refresh_rotation is none")
+			if rotated {
+				r.Fail(verdict.ErrorCode, "the refresh response carries a new refresh_token although provider.refresh_rotation is none")
+			}
 			Expect(r.Send(refresh(r, role, old, "refresh again with the same refresh token"))).To(oauth.BeTokenResponse(false))
 			return
 		}
-		Expect(rotated).To(BeTrue(), fmt.Sprintf("the refresh response carries no new refresh_token although provider.refresh_rotation is %s", p.RefreshRotation))
+		if !rotated {
+			r.Fail(verdict.ErrorCode, "the refresh response carries no new refresh_token although provider.refresh_rotation is %s", p.RefreshRotation)
+		}
 		if g := p.RefreshReuseGrace.D(); g > 0 {
 			r.WaitUntil(rotatedAt.Add(g+p.ExpiryMargin.D()), "provider.refresh_reuse_grace + provider.expiry_margin after the rotation")
 		}

@@ -162,11 +162,23 @@ type hostileRun struct {
 
 func runHostile(t *testing.T, wrap func(http.Handler) http.Handler, extraYAML string) hostileRun {
 	t.Helper()
-	cfgPath, seen := startWitnessed(t, reference.Options{CodeTTL: 2 * time.Second, Wrap: wrap}, extraYAML)
+	return runHostileEnv(t, wrap, extraYAML)
+}
+
+// runHostileEnv is runHostile with extra environment variables (NAME=value) for the child.
+func runHostileEnv(t *testing.T, wrap func(http.Handler) http.Handler, extraYAML string, env ...string) hostileRun {
+	t.Helper()
+	return runHostileOpts(t, reference.Options{CodeTTL: 2 * time.Second, Wrap: wrap}, extraYAML, env...)
+}
+
+// runHostileOpts is one run against the reference started with opts.
+func runHostileOpts(t *testing.T, opts reference.Options, extraYAML string, env ...string) hostileRun {
+	t.Helper()
+	cfgPath, seen := startWitnessed(t, opts, extraYAML)
 	dir := t.TempDir()
 	args, _ := json.Marshal([]string{"run", "--config", cfgPath, "--reports", dir})
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childArgs+"="+string(args), "NO_COLOR=1")
+	cmd.Env = append(append(os.Environ(), childArgs+"="+string(args), "NO_COLOR=1"), env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()

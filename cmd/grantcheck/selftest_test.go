@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -83,6 +84,9 @@ func runChildEnv(t *testing.T, env []string, args ...string) child {
 }
 
 // mismatches compares every catalogue entry's verdict with the expectation (PASS unless listed).
+// matcherDump is how Gomega's own failure messages look ("Expected\n    <[]string | len:1>: …").
+var matcherDump = regexp.MustCompile(`(?m)^\s*Expected\s*\n\s+<|to be empty$|to equal\n`)
+
 func mismatches(run reports.Run, want map[string]string) []string {
 	got := map[string]string{}
 	for _, r := range run.Results {
@@ -117,6 +121,10 @@ func mismatches(run reports.Run, want map[string]string) []string {
 		// A WARN is a broken SHOULD: its reason must not claim a MUST was broken.
 		if r.Verdict.Result == "WARN" && strings.Contains(strings.ToLower(firstLine(r.Verdict.Reason)), "must") {
 			diff = append(diff, fmt.Sprintf("%s: WARN whose reason says must: %s", r.ID, firstLine(r.Verdict.Reason)))
+		}
+		// A reason is a sentence a person reads, never a Gomega matcher's dump of Go values.
+		if matcherDump.MatchString(r.Verdict.Reason) {
+			diff = append(diff, fmt.Sprintf("%s: the reason is a matcher dump: %.200q", r.ID, r.Verdict.Reason))
 		}
 	}
 	diff = append(diff, run.SuiteErrors...)

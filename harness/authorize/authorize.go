@@ -15,6 +15,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/grantcheck/grantcheck/harness/config"
+	"github.com/grantcheck/grantcheck/harness/httpsession"
 	"github.com/grantcheck/grantcheck/harness/pkce"
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
@@ -46,8 +47,12 @@ type Code struct {
 	// ReceivedAt is when the redirect carrying the code was received: the code was issued no
 	// later (the bound for "has it surely expired").
 	ReceivedAt time.Time
-	// Issuer is the redirect's iss parameter (RFC 9207), "" when absent.
+	// Issuer is the redirect's iss parameter (RFC 9207), "" when absent; its first value when
+	// repeated (then Repeated has every value).
 	Issuer string
+	// Repeated holds the redirect's parameters that appear more than once (RFC 6749 §3.1 forbids
+	// it), each with all its values, redacted; nil when every parameter appears once.
+	Repeated url.Values
 }
 
 // Refusal is an error the provider sent back to redirect_uri (RFC 6749 §4.1.2.1).
@@ -55,8 +60,12 @@ type Refusal struct {
 	Error       string
 	Description string
 	Location    string // redacted
-	// Issuer is the redirect's iss parameter (RFC 9207), "" when absent.
+	// Issuer is the redirect's iss parameter (RFC 9207), "" when absent; its first value when
+	// repeated (then Repeated has every value).
 	Issuer string
+	// Repeated holds the redirect's parameters that appear more than once (RFC 6749 §3.1 forbids
+	// it), each with all its values, redacted; nil when every parameter appears once.
+	Repeated url.Values
 }
 
 // RefusalError wraps a Refusal as an error.
@@ -80,6 +89,8 @@ const (
 	// EndedElsewhere: redirected off the provider to a URL that is not a watched redirect URI; the
 	// redirect is not followed.
 	EndedElsewhere Ending = "redirect-elsewhere"
+	// EndedBare: redirected to a watched redirect URI with neither code nor error.
+	EndedBare Ending = "bare-redirect"
 )
 
 // Outcome is where one flow ended. Only one of Code and Refusal is set, per Ending.
@@ -95,6 +106,9 @@ type Outcome struct {
 	Status int
 	// Detail says what the driver saw there, redacted: the forms of the page, its first words.
 	Detail string
+	// CarriesCode: the redirect elsewhere (EndedElsewhere) carries a code parameter, which the
+	// redactor has learnt.
+	CarriesCode bool
 }
 
 // Err is the outcome as the error a caller that needed a code reports; nil for a code.
@@ -106,6 +120,8 @@ func (o Outcome) Err() error {
 		return &RefusalError{Refusal: *o.Refusal}
 	case EndedElsewhere:
 		return fmt.Errorf("login: redirected off the provider to %s, which is not a redirect URI of the client; not followed", o.URL)
+	case EndedBare:
+		return fmt.Errorf("login: the redirect to %s carries neither code nor error", o.RedirectURI)
 	}
 	return errors.New(o.Detail)
 }
@@ -129,6 +145,9 @@ type Route struct {
 	RedirectURI string
 	// Stop says whether a navigation ends the flow: the driver reports it, unfollowed.
 	Stop func(*url.URL) bool
+	// OnProvider says whether a URL is on the provider's hosts (the authorization endpoint's and
+	// login.hosts), without side effects: what a frame or window other than the main one may load.
+	OnProvider func(*url.URL) bool
 }
 
 // Walker is a login driver: from the authorization URL it walks the provider's pages (login,
@@ -166,6 +185,9 @@ type Driver struct {
 	// Hosts are the provider's hosts besides the authorization endpoint's; a redirect to any other
 	// host ends the flow as EndedElsewhere.
 	Hosts []string
+	// Stall, shared by the run's flows, counts logins in a row that ran out of Timeout; once it
+	// trips, every later flow fails at once (nil: no cut-off).
+	Stall *httpsession.Streak
 }
 
 // Acquire performs one flow and returns the code; any other ending is an error.
@@ -191,6 +213,11 @@ func (d *Driver) Flow(ctx context.Context, req Request) (Outcome, error) {
 			return Outcome{}, fmt.Errorf("authorize: client %s has no redirect_uris", req.Client.ClientID)
 		}
 		redirect = req.Client.RedirectURIs[0]
+	}
+	if d.Stall != nil {
+		if err := d.Stall.Stopped(); err != nil {
+			return Outcome{}, fmt.Errorf("login: %w", err)
+		}
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, d.Timeout, errLoginTimeout)
 	defer cancel()
@@ -239,7 +266,16 @@ func (d *Driver) Flow(ctx context.Context, req Request) (Outcome, error) {
 		walker = &formWalker{d: d}
 	}
 	began := time.Now()
-	land, err := walker.Walk(ctx, Route{AuthURL: start.String(), RedirectURI: redirect, Stop: stop})
+	onProvider := func(u *url.URL) bool { return d.providerHost(start, u) }
+	land, err := walker.Walk(ctx, Route{AuthURL: start.String(), RedirectURI: redirect, Stop: stop, OnProvider: onProvider})
+	if d.Stall != nil {
+		switch {
+		case err == nil:
+			d.Stall.Answered()
+		case context.Cause(ctx) == errLoginTimeout:
+			d.Stall.Unanswered()
+		}
+	}
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -248,7 +284,8 @@ func (d *Driver) Flow(ctx context.Context, req Request) (Outcome, error) {
 		return Outcome{Ending: EndedOnPage, URL: red.Redact(land.PageURL), Status: land.Status, Detail: red.Redact(land.Detail)}, nil
 	}
 	if landedAt == "" {
-		return Outcome{Ending: EndedElsewhere, URL: red.Redact(land.Redirect.String())}, nil
+		carries := learnCodes(red, land.Redirect)
+		return Outcome{Ending: EndedElsewhere, URL: red.Redact(land.Redirect.String()), CarriesCode: carries}, nil
 	}
 	// The code's lifetime starts at the latest when the redirect carrying it was sent; a driver
 	// that cannot see that time reports none, and the flow's start is the safe bound.
@@ -275,13 +312,8 @@ func (d *Driver) providerHost(start, u *url.URL) bool {
 // finish reads the code (or the refusal) off the redirect to a watched redirect URI.
 func (d *Driver) finish(target *url.URL, state, nonce string, req Request, redirect string, issuedAt time.Time) (Outcome, error) {
 	red := d.Log.Redactor
-	params := target.Query()
-	if params.Get("code") == "" && params.Get("error") == "" && target.Fragment != "" {
-		params, _ = url.ParseQuery(target.Fragment)
-	}
-	for _, c := range params["code"] {
-		red.Learn("code", c)
-	}
+	learnCodes(red, target)
+	params := responseParams(target)
 	// RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once." Which
 	// of two codes a client takes is the provider's bug made the client's; no code is taken.
 	for _, name := range []string{"code", "state", "error"} {
@@ -290,24 +322,61 @@ func (d *Driver) finish(target *url.URL, state, nonce string, req Request, redir
 				redirect, n, name, red.Redact(target.String()))
 		}
 	}
+	var repeated url.Values
+	for name, vs := range params {
+		if len(vs) > 1 {
+			if repeated == nil {
+				repeated = url.Values{}
+			}
+			for _, v := range vs {
+				repeated.Add(name, red.Redact(v))
+			}
+		}
+	}
 	shown := red.Redact(target.String())
 	out := Outcome{RedirectURI: redirect, URL: shown}
+	if params.Get("code") == "" && params.Get("error") == "" {
+		out.Ending = EndedBare
+		return out, nil
+	}
 	if e := params.Get("error"); e != "" {
 		out.Ending = EndedWithRefusal
-		out.Refusal = &Refusal{Error: e, Description: params.Get("error_description"), Location: shown, Issuer: params.Get("iss")}
+		out.Refusal = &Refusal{Error: e, Description: params.Get("error_description"), Location: shown, Issuer: params.Get("iss"),
+			Repeated: repeated}
 		return out, nil
 	}
 	if got := params.Get("state"); got != state {
 		return Outcome{}, fmt.Errorf("login: the redirect to %s carries state %q, not the one sent (RFC 6749 §4.1.2)", redirect, red.Redact(got))
 	}
 	codes := params["code"]
-	if len(codes) == 0 || codes[0] == "" {
-		return Outcome{}, fmt.Errorf("login: the redirect to %s carries neither code nor error", redirect)
-	}
 	out.Ending = EndedWithCode
 	out.Code = &Code{Value: codes[0], State: state, Nonce: nonce, ClientID: req.Client.ClientID, RedirectURI: redirect,
-		PKCE: req.PKCE, IssuedAt: issuedAt, ReceivedAt: time.Now(), Issuer: params.Get("iss")}
+		PKCE: req.PKCE, IssuedAt: issuedAt, ReceivedAt: time.Now(), Issuer: params.Get("iss"), Repeated: repeated}
 	return out, nil
+}
+
+// responseParams are the authorization response's parameters: the query, or the fragment when
+// the query has neither code nor error.
+func responseParams(target *url.URL) url.Values {
+	params := target.Query()
+	if params.Get("code") == "" && params.Get("error") == "" && target.Fragment != "" {
+		params, _ = url.ParseQuery(target.Fragment)
+	}
+	return params
+}
+
+// learnCodes has the redactor learn every code the redirect carries (query and fragment), before
+// anything quotes it; it says whether there was one.
+func learnCodes(red *transcript.Redactor, target *url.URL) bool {
+	frag, _ := url.ParseQuery(target.Fragment)
+	found := false
+	for _, c := range append(target.Query()["code"], frag["code"]...) {
+		if c != "" {
+			red.Learn("code", c)
+			found = true
+		}
+	}
+	return found
 }
 
 // sameEndpoint compares scheme, host and path: the redirect's own query carries code and state.

@@ -92,6 +92,10 @@ var guidanceSecond = map[string]Guidance{
 		Why: "The iss parameter is how a client using several providers detects a mix-up attack; a provider that advertises it and omits it leaves that defence off.",
 		Fix: "Add iss equal to the issuer to every authorization response (success and error) when discovery says authorization_response_iss_parameter_supported (RFC 9207 §2).",
 	},
+	AuthzParamsOnce.ID: {
+		Why: "Clients differ in which of two values they read: a parameter a proxy or an injected query can repeat (iss above all) makes the client decide on a value the provider did not mean.",
+		Fix: "Build the redirect's query from one value per parameter, replacing any the redirect_uri already carries under the same name (RFC 6749 §3.1, §3.1.2).",
+	},
 }
 
 func init() {

@@ -521,10 +521,18 @@ var (
 		Refs:   []Ref{RFC9207("2"), RFC9207("3")},
 		Needs:  []Need{PrimaryControl},
 		Passes: "the redirect carrying the code has iss, equal to the discovery document's issuer",
-		Note:   "skipped unless discovery has authorization_response_iss_parameter_supported: true",
+		Note:   "skipped unless discovery has authorization_response_iss_parameter_supported: true; iss repeated is FAIL:security",
+	}
+	AuthzParamsOnce = Scenario{
+		ID: "authz-params-once", Family: FamilyAuthz, Level: MUST,
+		Title:  "the authorization response carries each parameter once",
+		Refs:   []Ref{RFC6749("3.1"), RFC9207("2.4")},
+		Needs:  []Need{PrimaryControl},
+		Passes: "no parameter of the redirect carrying the code appears twice",
+		Note:   "judges the primary control's redirect (the refusal scenarios judge their error redirects alike); a repeated iss is FAIL:security, another parameter FAIL:format; a repeated code, state or error stops the control (no code is taken)",
 	}
 )
 
 func authzFamily() []Scenario {
-	return []Scenario{AuthzUnregisteredRedirect, AuthzGrantNotAllowed, AuthzPKCERequired, AuthzPKCEPlainUnsupported, AuthzIssParameter}
+	return []Scenario{AuthzUnregisteredRedirect, AuthzGrantNotAllowed, AuthzPKCERequired, AuthzPKCEPlainUnsupported, AuthzIssParameter, AuthzParamsOnce}
 }

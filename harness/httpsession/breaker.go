@@ -34,14 +34,62 @@ func (timeoutError) Is(target error) bool { return target == ErrTimeout }
 func (timeoutError) Timeout() bool        { return true }
 
 type stoppedError struct {
-	n int
-	d time.Duration
+	n       int
+	what    string // "exchanges", "logins"
+	setting string // "timeouts.request", "timeouts.login"
+	d       time.Duration
 }
 
 func (e stoppedError) Error() string {
-	return fmt.Sprintf("the provider stopped answering: %d exchanges in a row got no answer within timeouts.request (%s); the rest of the run is not sent", e.n, e.d)
+	return fmt.Sprintf("the provider stopped answering: %d %s in a row got no answer within %s (%s); the rest of the run's %s are not started",
+		e.n, e.what, e.setting, e.d, e.what)
 }
 func (stoppedError) Is(target error) bool { return target == ErrStopped }
+
+// Streak gives up on a provider after StallLimit operations of one kind in a row went unanswered
+// within their timeout: token endpoint exchanges (timeouts.request) or logins (timeouts.login). A
+// provider that hangs costs about three timeouts, then every later operation fails at once.
+type Streak struct {
+	What    string // plural noun: "exchanges", "logins"
+	Setting string // the timeout's configuration key
+	Timeout time.Duration
+
+	mu      sync.Mutex
+	n       int
+	tripped bool
+}
+
+// NewLoginStreak is the run's streak of logins that ended at timeouts.login.
+func NewLoginStreak(timeout time.Duration) *Streak {
+	return &Streak{What: "logins", Setting: "timeouts.login", Timeout: timeout}
+}
+
+// Stopped is the error every operation gets once the streak tripped; nil before.
+func (s *Streak) Stopped() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.tripped {
+		return nil
+	}
+	return stoppedError{n: StallLimit, what: s.What, setting: s.Setting, d: s.Timeout}
+}
+
+// Unanswered counts an operation that ran out of its timeout.
+func (s *Streak) Unanswered() {
+	s.mu.Lock()
+	s.n++
+	if s.n >= StallLimit {
+		s.tripped = true
+	}
+	s.mu.Unlock()
+}
+
+// Answered ends the streak.
+func (s *Streak) Answered() {
+	s.mu.Lock()
+	s.n = 0
+	s.mu.Unlock()
+}
 
 // breaker applies timeouts.request to each exchange (headers and body) and, after StallLimit
 // timeouts in a row, fails every later exchange at once. "In a row" counts the exchanges that did
@@ -51,21 +99,20 @@ func (stoppedError) Is(target error) bool { return target == ErrStopped }
 type breaker struct {
 	next    http.RoundTripper
 	timeout time.Duration
+	streak  Streak
+}
 
-	mu      sync.Mutex
-	streak  int
-	tripped bool
+func newBreaker(next http.RoundTripper, timeout time.Duration) *breaker {
+	return &breaker{next: next, timeout: timeout,
+		streak: Streak{What: "exchanges", Setting: "timeouts.request", Timeout: timeout}}
 }
 
 func (b *breaker) RoundTrip(req *http.Request) (*http.Response, error) {
-	b.mu.Lock()
-	tripped := b.tripped
-	b.mu.Unlock()
-	if tripped {
+	if err := b.streak.Stopped(); err != nil {
 		if req.Body != nil {
 			req.Body.Close()
 		}
-		return nil, stoppedError{n: StallLimit, d: b.timeout}
+		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(req.Context(), b.timeout)
 	resp, err := b.next.RoundTrip(req.WithContext(ctx))
@@ -90,20 +137,11 @@ func (b *breaker) failed(parent, ctx context.Context, err error) error {
 	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return err
 	}
-	b.mu.Lock()
-	b.streak++
-	if b.streak >= StallLimit {
-		b.tripped = true
-	}
-	b.mu.Unlock()
+	b.streak.Unanswered()
 	return timeoutError{d: b.timeout}
 }
 
-func (b *breaker) answered() {
-	b.mu.Lock()
-	b.streak = 0
-	b.mu.Unlock()
-}
+func (b *breaker) answered() { b.streak.Answered() }
 
 // timedBody keeps the deadline over the body read and names it when it strikes there.
 type timedBody struct {

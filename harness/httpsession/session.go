@@ -49,7 +49,7 @@ func NewBase(cfg *config.Config) (*Base, error) {
 	tlsCfg.InsecureSkipVerify = cfg.Provider.TLS.InsecureSkipVerify
 	tr.TLSClientConfig = tlsCfg
 	tr.MaxResponseHeaderBytes = MaxResponseHeaderBytes
-	return &Base{transport: tr, breaker: &breaker{next: tr, timeout: cfg.Timeouts.Request.D()}}, nil
+	return &Base{transport: tr, breaker: newBreaker(tr, cfg.Timeouts.Request.D())}, nil
 }
 
 // Close releases idle connections.

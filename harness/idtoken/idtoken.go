@@ -7,9 +7,11 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash"
 	"slices"
+	"strings"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
@@ -35,7 +37,11 @@ var algorithms = []jose.SignatureAlgorithm{
 // Check validates raw against the key set (the jwks_uri document) and returns one line per failed
 // check, each naming the claim or step; none means the token is valid.
 func Check(raw string, jwks []byte, w Want) []string {
-	sig, err := jose.ParseSigned(raw, algorithms)
+	if strings.HasPrefix(strings.TrimSpace(raw), "{") {
+		// go-jose reads both serializations; a JWT is only ever the compact one.
+		return []string{"serialization: the id_token is a JWS in JSON serialization; an ID token is a JWT, which uses the compact serialization only (RFC 7519 §7.2 step 1, OpenID Connect Core 1.0 §2)"}
+	}
+	sig, err := jose.ParseSignedCompact(raw, algorithms)
 	if err != nil {
 		return []string{fmt.Sprintf("signature: the id_token is not a JWS signed with an asymmetric algorithm: %v", err)}
 	}
@@ -70,6 +76,12 @@ func Check(raw string, jwks []byte, w Want) []string {
 	case !time.Unix(int64(*c.Expires), 0).Add(w.Skew).After(w.Now):
 		out = append(out, fmt.Sprintf("exp: %s is not in the future (§3.1.3.7 item 9)", time.Unix(int64(*c.Expires), 0).UTC().Format(time.RFC3339)))
 	}
+	// RFC 7519 §4.1.5: the JWT "MUST NOT be accepted for processing" before nbf. OIDC Core does not
+	// require nbf, but a client's JWT library honours it: such a token fails the login, like an
+	// expired one. The same clock skew as for exp and iat is tolerated.
+	if c.NotBefore != nil && time.Unix(int64(*c.NotBefore), 0).After(w.Now.Add(w.Skew)) {
+		out = append(out, fmt.Sprintf("nbf: %s is in the future, so no client may accept the token yet (RFC 7519 §4.1.5)", time.Unix(int64(*c.NotBefore), 0).UTC().Format(time.RFC3339)))
+	}
 	switch {
 	case c.IssuedAt == nil:
 		out = append(out, "iat: missing (§2)")
@@ -95,13 +107,14 @@ func Check(raw string, jwks []byte, w Want) []string {
 
 // claims are the ID token claims §3.1.3.7 checks.
 type claims struct {
-	Issuer   string   `json:"iss"`
-	Audience audience `json:"aud"`
-	AZP      string   `json:"azp"`
-	Expires  *float64 `json:"exp"`
-	IssuedAt *float64 `json:"iat"`
-	Nonce    string   `json:"nonce"`
-	ATHash   string   `json:"at_hash"`
+	Issuer    string   `json:"iss"`
+	Audience  audience `json:"aud"`
+	AZP       string   `json:"azp"`
+	Expires   *float64 `json:"exp"`
+	IssuedAt  *float64 `json:"iat"`
+	NotBefore *float64 `json:"nbf"`
+	Nonce     string   `json:"nonce"`
+	ATHash    string   `json:"at_hash"`
 }
 
 // audience is aud as a string or an array of strings (§2).
@@ -135,11 +148,32 @@ func verify(sig *jose.JSONWebSignature, set jose.JSONWebKeySet, kid string) ([]b
 		if k.Use != "" && k.Use != "sig" {
 			continue
 		}
-		if payload, err := sig.Verify(k.Public()); err == nil {
+		payload, err := sig.Verify(k.Public())
+		if err == nil {
 			return payload, ""
+		}
+		if errors.Is(err, jose.ErrUnsupportedCriticalHeader) {
+			return nil, fmt.Sprintf("crit: the header marks %s as critical, an extension no client understands, so every client must reject the token (RFC 7515 §4.1.11)",
+				critOf(sig))
 		}
 	}
 	return nil, "signature: no key of the jwks_uri document verifies the id_token (§3.1.3.7 item 6)"
+}
+
+// critOf lists the names the protected header's crit parameter carries, quoted.
+func critOf(sig *jose.JSONWebSignature) string {
+	var names []string
+	if len(sig.Signatures) > 0 {
+		if list, ok := sig.Signatures[0].Protected.ExtraHeaders["crit"].([]any); ok {
+			for _, n := range list {
+				names = append(names, fmt.Sprintf("%q", fmt.Sprint(n)))
+			}
+		}
+	}
+	if len(names) == 0 {
+		return "a parameter"
+	}
+	return strings.Join(names, ", ")
 }
 
 // leftHalfHash is at_hash for an access token (§3.1.3.6): the left half of the hash that goes with

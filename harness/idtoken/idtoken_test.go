@@ -27,8 +27,8 @@ func TestCheck(t *testing.T) {
 		return map[string]any{"iss": "https://op.example", "aud": "app-a", "exp": now.Unix() + 60, "iat": now.Unix(),
 			"nonce": "n-1", "at_hash": hash, "sub": "alice"}
 	}
-	sign := func(k *rsa.PrivateKey, kid string, c map[string]any) string {
-		s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: k}, (&jose.SignerOptions{}).WithHeader("kid", kid))
+	signed := func(k *rsa.PrivateKey, opts *jose.SignerOptions, c map[string]any) *jose.JSONWebSignature {
+		s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: k}, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,9 +37,14 @@ func TestCheck(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, _ := obj.CompactSerialize()
+		return obj
+	}
+	sign := func(k *rsa.PrivateKey, kid string, c map[string]any) string {
+		out, _ := signed(k, (&jose.SignerOptions{}).WithHeader("kid", kid), c).CompactSerialize()
 		return out
 	}
+	jsonSerialized := signed(key, (&jose.SignerOptions{}).WithHeader("kid", "k1"), good()).FullSerialize()
+	critical, _ := signed(key, (&jose.SignerOptions{}).WithHeader("kid", "k1").WithHeader("exp-ext", 1).WithCritical("exp-ext"), good()).CompactSerialize()
 	want := Want{Issuer: "https://op.example", ClientID: "app-a", Nonce: "n-1", AccessToken: "the-access-token", Now: now, Skew: time.Minute}
 	with := func(k string, v any) map[string]any { c := good(); c[k] = v; return c }
 	without := func(k string) map[string]any { c := good(); delete(c, k); return c }
@@ -61,6 +66,10 @@ func TestCheck(t *testing.T) {
 		{"other nonce", sign(key, "k1", with("nonce", "n-2")), "nonce: not the one"},
 		{"wrong at_hash", sign(key, "k1", with("at_hash", "AAAA")), "at_hash:"},
 		{"not a JWS", "not.a.jwt", "signature:"},
+		{"JWS JSON serialization", jsonSerialized, "serialization: the id_token is a JWS in JSON serialization"},
+		{"nbf a day ahead", sign(key, "k1", with("nbf", now.Unix()+24*3600)), "nbf: "},
+		{"nbf within the clock skew", sign(key, "k1", with("nbf", now.Unix()+30)), ""},
+		{"unknown crit header", critical, `crit: the header marks "exp-ext" as critical`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

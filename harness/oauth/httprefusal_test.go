@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -63,6 +64,13 @@ func TestBeAuthzRefusal(t *testing.T) {
 		{"accepted error redirect", refusal(registered, "unauthorized_client"), "", ""},
 		{"other error code", refusal(registered, "server_error"), "", "[error-code"},
 		{"redirect elsewhere", authorize.Outcome{Ending: authorize.EndedElsewhere, URL: "https://x.example/"}, "", "[error-code"},
+		{"code sent elsewhere", authorize.Outcome{Ending: authorize.EndedElsewhere, URL: "https://x.example/?code=[code#1]", CarriesCode: true}, sent, "[security] the provider sent a code to"},
+		{"bare redirect to the unregistered URI", authorize.Outcome{Ending: authorize.EndedBare, RedirectURI: sent}, sent, "[security] the provider redirected (with neither code nor error) to the unregistered"},
+		{"bare redirect to a registered URI", authorize.Outcome{Ending: authorize.EndedBare, RedirectURI: registered}, sent, "[error-code"},
+		{"accepted error redirect with a repeated parameter", authorize.Outcome{Ending: authorize.EndedWithRefusal, RedirectURI: registered,
+			Refusal: &authorize.Refusal{Error: "unauthorized_client", Repeated: url.Values{"error_description": {"a", "b"}}}}, "",
+			`[format] the error redirect carries error_description 2 times ("a", "b")`},
+		{"bare redirect in a valid request", authorize.Outcome{Ending: authorize.EndedBare, RedirectURI: registered}, "", "[error-code] the provider redirected to"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -78,13 +86,38 @@ func TestBeAuthzRefusal(t *testing.T) {
 	}
 }
 
+func TestCarryEachParamOnce(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		repeated url.Values
+		want     string
+	}{
+		{"once each", nil, ""},
+		{"iss twice", url.Values{"iss": {"a", "b"}}, `[security] the authorization response carries iss 2 times ("a", "b")`},
+		{"another parameter twice", url.Values{"session_state": {"a", "b"}}, "[format] the authorization response carries session_state 2 times"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := failureOf(t, CarryEachParamOnce(), &authorize.Code{Repeated: c.repeated})
+			if !strings.HasPrefix(got, c.want) || (c.want == "") != (got == "") {
+				t.Errorf("failure %q, want prefix %q", got, c.want)
+			}
+		})
+	}
+}
+
 func TestCarryIssuer(t *testing.T) {
 	const iss = "https://op.example"
 	for _, c := range []struct {
 		name, got, want string
-	}{{"equal", iss, ""}, {"missing", "", "[format"}, {"other issuer", "https://evil.example", "[security]"}} {
+		repeated        url.Values
+	}{
+		{"equal", iss, "", nil},
+		{"missing", "", "[format", nil},
+		{"other issuer", "https://evil.example", "[security]", nil},
+		{"repeated", iss, "[security] the authorization response carries iss 2 times", url.Values{"iss": {iss, "https://evil.example"}}},
+	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := failureOf(t, CarryIssuer(iss), &authorize.Code{Issuer: c.got})
+			got := failureOf(t, CarryIssuer(iss), &authorize.Code{Issuer: c.got, Repeated: c.repeated})
 			if !strings.HasPrefix(got, c.want) || (c.want == "") != (got == "") {
 				t.Errorf("failure %q, want prefix %q", got, c.want)
 			}

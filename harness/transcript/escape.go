@@ -2,45 +2,15 @@ package transcript
 
 import (
 	"fmt"
-	"strings"
 	"unicode/utf8"
+
+	"github.com/grantcheck/grantcheck/harness/safetext"
 )
 
-// Escape shows the provider's bytes without letting them drive the reader's terminal: C0 and C1
-// control characters (ESC, CR, BEL, ...), DEL, bidirectional overrides and invalid UTF-8 become
-// visible escapes. Newline and tab stay: transcripts and reasons are laid out with them.
-func Escape(s string) string {
-	clean := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < 0x20 && c != '\n' && c != '\t') || c >= 0x7f {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\n' || r == '\t':
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r >= 0x80 && r <= 0x9f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
-}
+// Escape is safetext.Terminal, kept for callers that hold a transcript already.
+//
+// Deprecated: use safetext.Terminal.
+func Escape(s string) string { return safetext.Terminal(s) }
 
 // Excerpt keeps at most max bytes of s (cut at a character boundary) and says where it was cut and
 // how large the original was, so a report stays small whatever the provider sent.
@@ -56,4 +26,34 @@ func excerpt(s string, max, size int) string {
 		cut--
 	}
 	return fmt.Sprintf("%s… [cut: the first %d bytes of %d shown]", s[:cut], cut, size)
+}
+
+// What the run keeps of one scenario's texts, in every file it writes: grantcheck's reports and
+// Ginkgo's own (ginkgo.json, ginkgo-junit.xml, the console log), which are filled from the same
+// report entries. A provider answering with megabytes still gives files of a few MB.
+const (
+	// KeptTranscript bounds a scenario's transcript: its head, and its last KeptTranscriptTail.
+	KeptTranscript     = 24 << 10
+	KeptTranscriptTail = 4 << 10
+)
+
+// ExcerptEnds keeps the first max-tail and the last tail bytes of s (on rune boundaries) and says
+// in the text where and how much was cut.
+func ExcerptEnds(s string, max, tail int) string {
+	if len(s) <= max {
+		return s
+	}
+	head := max - tail
+	for head > 0 && !utf8.RuneStart(s[head]) {
+		head--
+	}
+	from := len(s) - tail
+	for from < len(s) && !utf8.RuneStart(s[from]) {
+		from++
+	}
+	if tail == 0 {
+		from = len(s)
+	}
+	return fmt.Sprintf("%s\n[… %d bytes cut here: grantcheck keeps %d KiB of each text …]\n%s",
+		s[:head], from-head, max>>10, s[from:])
 }

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+
+	"github.com/grantcheck/grantcheck/harness/safetext"
 )
 
 // SecretParams are parameter and JSON field names whose values are always secret. Names match
@@ -415,7 +417,7 @@ func (r *Redactor) RedactAuthorization(h string) string {
 
 // Clean is how any text that may hold the provider's bytes or a secret is shown: redacted, with
 // control characters escaped. Every error text bound for the console or a report passes here.
-func (r *Redactor) Clean(s string) string { return Escape(r.Redact(s)) }
+func (r *Redactor) Clean(s string) string { return safetext.Terminal(r.Redact(s)) }
 
 // CleanError is err with a cleaned message; errors.Is and errors.As still see the original.
 func (r *Redactor) CleanError(err error) error {
@@ -430,10 +432,10 @@ func (r *Redactor) CleanError(err error) error {
 }
 
 // ShownError bounds an error message (it may quote a page or a body); ShownReason a verdict's
-// reason (it quotes the failing exchange's record).
+// reason (it quotes the failing exchange's record), in the reports and in Ginkgo's files alike.
 const (
 	ShownError  = 4 << 10
-	ShownReason = 64 << 10
+	ShownReason = 4 << 10
 )
 
 type cleanError struct {

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grantcheck/grantcheck/harness/safetext"
 	"github.com/grantcheck/grantcheck/harness/verdict"
 )
 
@@ -180,7 +181,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	red := t.Log.Redactor
 	// The body first: a secret it carries (a token, a code) is then also hidden in the headers.
 	shownReq := excerpt(red.Clean(string(reqBody)), ShownBody, len(reqBody))
-	rec := Record{Step: Escape(step), Method: req.Method, URL: red.Clean(req.URL.String()),
+	rec := Record{Step: safetext.Terminal(step), Method: req.Method, URL: red.Clean(req.URL.String()),
 		Request: red.headers(req.Header) + shownReq}
 	start := time.Now()
 	resp, err := t.Base.RoundTrip(req)
@@ -196,7 +197,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		err = ErrBodyTooLarge
 		body = body[:MaxBody]
 	}
-	rec.Status = Escape(resp.Status)
+	rec.Status = safetext.Terminal(resp.Status)
 	shownBody := excerpt(red.Clean(string(body)), ShownBody, len(body))
 	rec.Response = red.headers(resp.Header) + shownBody
 	if err != nil {
@@ -239,7 +240,7 @@ func (r *Redactor) headers(h http.Header) string {
 			default:
 				v = r.Redact(v)
 			}
-			fmt.Fprintf(&b, "%s: %s\n", Escape(k), excerpt(Escape(v), ShownHeaderValue, len(v)))
+			fmt.Fprintf(&b, "%s: %s\n", safetext.Terminal(k), excerpt(safetext.Terminal(v), ShownHeaderValue, len(v)))
 		}
 	}
 	if b.Len() == 0 {

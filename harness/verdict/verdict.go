@@ -92,15 +92,26 @@ func FromEntries(entries types.ReportEntries) (Verdict, bool) {
 	return Verdict{}, false
 }
 
+// Transcript is the redacted transcript attached to a spec (EntryTranscript). Ginkgo keeps a
+// report entry's value twice in ginkgo.json, as its text and as JSON; a transcript is kept once,
+// as text: its JSON form is null.
+type Transcript string
+
+func (t Transcript) String() string               { return string(t) }
+func (t Transcript) MarshalJSON() ([]byte, error) { return []byte("null"), nil }
+
 // TranscriptFromEntries returns the redacted transcript attached to a spec.
 func TranscriptFromEntries(entries types.ReportEntries) string {
 	for _, e := range entries {
 		if e.Name == EntryTranscript {
-			if s, ok := e.Value.GetRawValue().(string); ok {
-				return s
+			switch v := e.Value.GetRawValue().(type) {
+			case Transcript:
+				return string(v)
+			case string:
+				return v
 			}
 			var s string
-			if err := json.Unmarshal([]byte(e.Value.AsJSON), &s); err == nil {
+			if err := json.Unmarshal([]byte(e.Value.AsJSON), &s); err == nil && s != "" {
 				return s
 			}
 			return e.Value.Representation

@@ -69,6 +69,7 @@ type Browser struct {
 	slots   chan struct{}
 	dataDir string
 	path    string
+	popups  popups
 }
 
 // Start launches the browser with a fresh profile directory.
@@ -113,6 +114,10 @@ func Start(cfg config.Browser) (*Browser, error) {
 	if err := chromedp.Do(ctx); err != nil {
 		b.cancel()
 		return nil, fmt.Errorf("start %s: %w", path, err)
+	}
+	if err := b.popups.start(ctx); err != nil {
+		b.cancel()
+		return nil, fmt.Errorf("start %s: hold new windows: %w", path, err)
 	}
 	return b, nil
 }

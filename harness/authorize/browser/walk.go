@@ -51,11 +51,12 @@ func (w *Walker) LastNavigation() time.Time {
 
 // navigations is what the Fetch handler saw of one flow's document requests.
 type navigations struct {
-	mu      sync.Mutex
-	stopped *url.URL // the navigation Route.Stop ended the flow at, failed unloaded
-	count   int      // document requests let through (a changed page resets a step's use)
-	status  int      // status of the latest main-frame document
-	pending map[fetch.RequestID]sent
+	mu       sync.Mutex
+	finished bool     // the walk returned: every later request is failed
+	stopped  *url.URL // the navigation Route.Stop ended the flow at, failed unloaded
+	count    int      // document requests let through (a changed page resets a step's use)
+	status   int      // status of the latest main-frame document
+	pending  map[fetch.RequestID]sent
 }
 
 // sent is a document request let through, waiting for its response.
@@ -82,10 +83,15 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 	defer cancel(nil)
 	defer context.AfterFunc(ctx, func() { cancel(context.Cause(ctx)) })()
 	mainFrame := chromedp.FromContext(tab).Target.TargetID
+	g := &guard{log: w.Log}
+	g.watch(actx, w.B, mainFrame, r.OnProvider)
 
 	nav := &navigations{pending: map[fetch.RequestID]sent{}}
-	paused := chromedp.Events(actx, fetch.RequestPaused)
-	go w.intercept(actx, paused, r, nav, string(mainFrame))
+	// The interception lives as long as the tab, not the walk: whatever the page still requests
+	// after the walk ended (a timer's frame) is failed, never let through while the tab closes.
+	defer nav.finish()
+	paused := chromedp.Events(tab, fetch.RequestPaused)
+	go w.intercept(tab, paused, r, nav, string(mainFrame))
 	if _, err := chromedp.Call(actx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{
 		{ResourceType: network.ResourceTypeDocument, RequestStage: fetch.RequestStageRequest},
 		{ResourceType: network.ResourceTypeDocument, RequestStage: fetch.RequestStageResponse},
@@ -107,9 +113,14 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 			return land, nil
 		}
 		if ctx.Err() != nil {
-			return authorize.Landing{}, stopped(ctx, red, pageURL)
+			return authorize.Landing{}, fmt.Errorf("%w%s", stopped(ctx, red, pageURL), g.says())
 		}
-		st, err := probe(actx, steps)
+		pctx, cancelProbe := context.WithTimeout(actx, probeWait)
+		st, err := probe(pctx, steps)
+		cancelProbe()
+		if actx.Err() == nil {
+			g.looked(err == nil || pctx.Err() == nil)
+		}
 		if err == nil {
 			pageURL = st.URL
 			nav.mu.Lock()
@@ -124,8 +135,9 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 			switch {
 			case i < 0:
 				used = nil
-			case used != nil && used.step == i && used.url == st.URL && used.count == count:
-				// Applied already and the page has not changed yet: wait for it to react.
+			case used != nil && used.step == i && used.url == st.URL && used.count == count && used.dialogs == g.dialogCount():
+				// Applied already and the page has not changed yet: wait for it to react. (A dialog
+				// shown since may have swallowed the click: then the step is applied again.)
 			default:
 				if _, ended := nav.landing(); ended {
 					continue // the page was left meanwhile: the landing is reported next round
@@ -136,10 +148,10 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 					continue // the page changed between the probe and the step: probe it again
 				}
 				if err != nil && actx.Err() == nil {
-					return authorize.Landing{}, fmt.Errorf("login: %s: %s", red.Redact(st.URL), red.Redact(err.Error()))
+					return authorize.Landing{}, fmt.Errorf("login: %s: %s%s", red.Redact(st.URL), red.Redact(err.Error()), g.says())
 				}
 				w.Log.Note("browser: login.steps[%d] applied on %s (%s, %s into the walk)", i, st.URL, time.Since(t0).Round(time.Millisecond), time.Since(opened).Round(time.Millisecond))
-				used = &use{step: i, url: st.URL, count: count}
+				used = &use{step: i, url: st.URL, count: count, dialogs: g.dialogCount()}
 			}
 		}
 		if time.Now().After(giveUp) {
@@ -147,7 +159,10 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 			if used != nil {
 				why = fmt.Sprintf("login.steps[%d] was applied on page %s and the page did not change", used.step, pageURL)
 			}
-			return w.noMatch(actx, why, pageURL, nav)
+			if g.busy() {
+				why = "the page could not be read"
+			}
+			return w.noMatch(actx, why+g.says(), pageURL, nav, g.busy())
 		}
 		select {
 		case <-time.After(poll):
@@ -157,9 +172,10 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 }
 
 type use struct {
-	step  int
-	url   string
-	count int
+	step    int
+	url     string
+	count   int
+	dialogs int
 }
 
 // giveUpAt leaves the end of timeouts.login for describing the page and saving its screenshot.
@@ -177,6 +193,12 @@ func stopped(ctx context.Context, red *transcript.Redactor, where string) error 
 		return fmt.Errorf("login: gave up at %s (timeouts.login)", red.Redact(where))
 	}
 	return fmt.Errorf("login: interrupted at %s: %w", red.Redact(where), context.Cause(ctx))
+}
+
+func (n *navigations) finish() {
+	n.mu.Lock()
+	n.finished = true
+	n.mu.Unlock()
 }
 
 func (n *navigations) landing() (authorize.Landing, bool) {
@@ -200,7 +222,7 @@ func (w *Walker) intercept(ctx context.Context, paused iter.Seq2[fetch.EventRequ
 		raw := ev.Request.URL + ev.Request.URLFragment
 		main := string(ev.FrameID) == mainFrame
 		nav.mu.Lock()
-		ended := nav.stopped != nil
+		ended := nav.stopped != nil || nav.finished
 		nav.mu.Unlock()
 		if ended {
 			// The flow ended: nothing more is loaded, and Route.Stop (which remembers its last
@@ -248,6 +270,14 @@ func (w *Walker) intercept(ctx context.Context, paused iter.Seq2[fetch.EventRequ
 		target, perr := url.Parse(raw)
 		if perr == nil && main && r.Stop(target) {
 			w.stop(ctx, nav, ev.RequestID, ev.Request.Method, target)
+			continue
+		}
+		// A frame inside the page is held to the main frame's rule: a document from a host that
+		// is not the provider's is not loaded (the flow goes on in the main frame).
+		if !main && (perr != nil || r.Stop(target)) {
+			w.Log.Append(transcript.Record{Step: "browser: a frame's navigation, blocked (not on the provider's hosts)",
+				Method: ev.Request.Method, URL: red.Redact(raw), Status: "(failed by the harness)"})
+			_, _ = chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonBlockedByClient})
 			continue
 		}
 		body := ""
@@ -451,11 +481,17 @@ const describeJS = `(() => { ` + visibleJS + `
 
 // noMatch is the end of a walk on a page no step matches for the rest of timeouts.login: the
 // page, what a step could name on it, and a screenshot beside the reports.
-func (w *Walker) noMatch(actx context.Context, why, pageURL string, nav *navigations) (authorize.Landing, error) {
+func (w *Walker) noMatch(actx context.Context, why, pageURL string, nav *navigations, busy bool) (authorize.Landing, error) {
 	red := w.Log.Redactor
 	nav.mu.Lock()
 	status := nav.status
 	nav.mu.Unlock()
+	if busy { // a page that answers no script gives neither controls nor a screenshot
+		return authorize.Landing{PageURL: pageURL, Status: status, Detail: red.Redact("login: " + why)}, nil
+	}
+	dctx, cancel := context.WithTimeout(actx, probeWait)
+	defer cancel()
+	actx = dctx
 	controls, err := chromedp.Run(actx, chromedp.Evaluate[[]control](describeJS))
 	var seen []string
 	for _, c := range controls {

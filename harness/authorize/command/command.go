@@ -5,18 +5,21 @@
 package command
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/grantcheck/grantcheck/harness/authorize"
 	"github.com/grantcheck/grantcheck/harness/config"
@@ -33,11 +36,19 @@ const (
 	EnvPassword     = "GRANTCHECK_PASSWORD"
 )
 
-// maxOutput bounds what is kept of each stream (stdout from its start, stderr its end).
+// maxOutput bounds what is kept of each stream: its end, where the URL line is.
 const maxOutput = 1 << 20
 
-// stderrLines is how much of standard error an error message quotes.
-const stderrLines = 8
+// stderrLines is how much of standard error an error message quotes, each line at most
+// quotedLine bytes: the least that says why a login failed.
+const (
+	stderrLines = 4
+	quotedLine  = 200
+)
+
+// outputGrace is how long the program's output may stay open after its process group was killed:
+// only a process that left the group (setsid) can still hold it, and it is not waited for.
+const outputGrace = time.Second
 
 // Walker runs the command once per flow.
 type Walker struct {
@@ -47,12 +58,73 @@ type Walker struct {
 	Log *transcript.Log
 }
 
+// run is one run of the program: what it wrote and how it ended.
+type run struct {
+	stdout, stderr *tail
+	err            error // its exit, or why it was stopped
+	stopped        string
+	held           bool // its output was still open outputGrace after its group was killed
+	took           time.Duration
+}
+
 func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing, error) {
 	red := w.Log.Redactor
 	argv := w.Login.Command
 	if len(argv) == 0 {
 		return authorize.Landing{}, errors.New("login.command is empty")
 	}
+	shown := red.Redact(strings.Join(argv, " "))
+	res, err := w.run(ctx, r)
+	if err != nil {
+		return authorize.Landing{}, fmt.Errorf("login.command %s: %s", shown, red.Redact(err.Error()))
+	}
+	// Every secret the output reveals is learnt before any of it is quoted: the landing URL's
+	// parameters, values under secret names anywhere in either stream, and every word that looks
+	// like a token.
+	last, lastWhole := res.stdout.lastLine()
+	learnSecrets(red, last)
+	learnSecrets(red, res.stdout.String())
+	learnSecrets(red, res.stderr.String())
+
+	if res.held {
+		w.Log.Note("login command %s: a process outside its process group still held its output %s after the group was killed; not waited for", shown, outputGrace)
+	}
+	if res.stopped != "" {
+		w.Log.Note("login command %s: %s after %s", shown, res.stopped, res.took)
+		return authorize.Landing{}, fmt.Errorf("login.command %s: %s%s", shown, res.stopped, w.quoteStderr(res.stderr))
+	}
+	if res.err != nil {
+		w.Log.Note("login command %s: %s after %s", shown, red.Redact(res.err.Error()), res.took)
+		return authorize.Landing{}, fmt.Errorf("login.command %s: %s%s", shown, red.Redact(res.err.Error()), w.quoteStderr(res.stderr))
+	}
+	if !lastWhole {
+		w.Log.Note("login command %s: exit 0 after %s; its last line of standard output is longer than the %d bytes kept", shown, res.took, maxOutput)
+		return authorize.Landing{}, fmt.Errorf("login.command %s: exited 0, but its last line of standard output is longer than the %d bytes grantcheck keeps (it wrote %d bytes in all), so no URL can be read from it",
+			shown, maxOutput, res.stdout.total)
+	}
+	note := ""
+	if res.stdout.total > maxOutput {
+		note = fmt.Sprintf(" (it wrote %d bytes of standard output; the last %d were kept)", res.stdout.total, maxOutput)
+	}
+	target, perr := url.Parse(last)
+	if last == "" || perr != nil || !target.IsAbs() {
+		w.Log.Note("login command %s: exit 0 after %s, no URL on its last line%s", shown, res.took, note)
+		return authorize.Landing{}, fmt.Errorf("login.command %s: exited 0 but its last line of standard output is %s, not the URL the provider redirected to%s%s",
+			shown, quoteLine(red, last), note, w.quoteStderr(res.stderr))
+	}
+	w.Log.Note("login command %s: exit 0 after %s; it ended at %s%s", shown, res.took, red.Redact(last), note)
+	if r.Stop(target) {
+		return authorize.Landing{Redirect: target}, nil
+	}
+	return authorize.Landing{PageURL: last, Detail: fmt.Sprintf("login: the login command ended at %s, which is not a redirect to %s",
+		red.Redact(last), r.RedirectURI)}, nil
+}
+
+// run starts the program in a process group of its own, waits for it to exit (or ctx to end),
+// then kills the whole group, whatever happened: a background child or one that keeps the output
+// open outlives no run. The output is read to its end once the group is gone.
+func (w *Walker) run(ctx context.Context, r authorize.Route) (run, error) {
+	argv := w.Login.Command
 	q := url.Values{}
 	if u, err := url.Parse(r.AuthURL); err == nil {
 		q = u.Query()
@@ -73,54 +145,74 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 		EnvUsername+"="+w.Login.Username,
 		EnvPassword+"="+w.Login.Password,
 	)
-	// Its own process group, so a timeout kills whatever it started too.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	stdout, stderr := &head{max: maxOutput}, &tail{max: maxOutput}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	// A grandchild that keeps the pipes open must not hold the flow after the command exits.
-	cmd.WaitDelay = time.Second
-	shown := red.Redact(strings.Join(argv, " "))
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return authorize.Landing{}, fmt.Errorf("login.command %s: %s", shown, red.Redact(err.Error()))
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	var err error
-	select {
-	case err = <-done:
-	case <-ctx.Done():
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-done
-		why := "interrupted"
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			why = "gave up after timeouts.login; its process group was killed"
-		}
-		w.Log.Note("login command %s: %s after %s", shown, why, time.Since(start).Round(time.Millisecond))
-		return authorize.Landing{}, fmt.Errorf("login.command %s: %s%s", shown, why, w.stderr(stderr))
-	}
-	took := time.Since(start).Round(time.Millisecond)
+	// Our own pipes: exec's would make Wait wait for whoever holds them.
+	outR, outW, err := os.Pipe()
 	if err != nil {
-		w.Log.Note("login command %s: %v after %s", shown, err, took)
-		return authorize.Landing{}, fmt.Errorf("login.command %s: %s%s", shown, red.Redact(err.Error()), w.stderr(stderr))
+		return run{}, err
 	}
-	last := lastLine(stdout.String())
-	target, perr := url.Parse(last)
-	if last == "" || perr != nil || !target.IsAbs() {
-		w.Log.Note("login command %s: exit 0 after %s, no URL on its last line", shown, took)
-		return authorize.Landing{}, fmt.Errorf("login.command %s: exited 0 but its last line of standard output is %q, not the URL the provider redirected to%s",
-			shown, red.Redact(last), w.stderr(stderr))
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return run{}, err
 	}
-	w.Log.Note("login command %s: exit 0 after %s; it ended at %s", shown, took, red.Redact(last))
-	if r.Stop(target) {
-		return authorize.Landing{Redirect: target}, nil
+	cmd.Stdout, cmd.Stderr = outW, errW
+	start := time.Now()
+	err = cmd.Start()
+	outW.Close()
+	errW.Close()
+	if err != nil {
+		outR.Close()
+		errR.Close()
+		return run{}, err
 	}
-	return authorize.Landing{PageURL: last, Detail: fmt.Sprintf("login: the login command ended at %s, which is not a redirect to %s",
-		red.Redact(last), r.RedirectURI)}, nil
+	res := run{stdout: &tail{max: maxOutput}, stderr: &tail{max: maxOutput}}
+	copied := make(chan struct{}, 2)
+	for _, c := range []struct {
+		to   io.Writer
+		from *os.File
+	}{{res.stdout, outR}, {res.stderr, errR}} {
+		go func() {
+			_, _ = io.Copy(c.to, c.from)
+			copied <- struct{}{}
+		}()
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case res.err = <-exited:
+	case <-ctx.Done():
+		res.stopped = "interrupted"
+		if context.Cause(ctx) != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			res.stopped = "gave up after timeouts.login; its process group was killed"
+		}
+	}
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	if res.stopped != "" {
+		<-exited
+	}
+	grace := time.NewTimer(outputGrace)
+	defer grace.Stop()
+	for pending := 2; pending > 0; {
+		select {
+		case <-copied:
+			pending--
+		case <-grace.C:
+			res.held = true
+			outR.Close() // ends the copies
+			errR.Close()
+		}
+	}
+	outR.Close()
+	errR.Close()
+	res.took = time.Since(start).Round(time.Millisecond)
+	return res, nil
 }
 
-// stderr is the end of the command's standard error for a message, redacted.
-func (w *Walker) stderr(t *tail) string {
+// quoteStderr is the end of the program's standard error for a message, redacted: its last
+// stderrLines lines, each cut at quotedLine bytes.
+func (w *Walker) quoteStderr(t *tail) string {
 	s := strings.TrimRight(t.String(), "\n")
 	if strings.TrimSpace(s) == "" {
 		return "; its standard error was empty"
@@ -129,55 +221,110 @@ func (w *Walker) stderr(t *tail) string {
 	if len(lines) > stderrLines {
 		lines = lines[len(lines)-stderrLines:]
 	}
-	return "; its standard error ends:\n  " + w.Log.Redactor.Redact(strings.Join(lines, "\n  "))
-}
-
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimRight(s, "\r\n \t"), "\n")
-	return strings.TrimSpace(lines[len(lines)-1])
-}
-
-// head keeps the first max bytes written.
-type head struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-	max int
-}
-
-func (h *head) Write(p []byte) (int, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if room := h.max - h.buf.Len(); room > 0 {
-		h.buf.Write(p[:min(room, len(p))])
+	for i, l := range lines {
+		lines[i] = cut(w.Log.Redactor.Redact(l), quotedLine)
 	}
-	return len(p), nil
+	return "; its standard error ends:\n  " + strings.Join(lines, "\n  ")
 }
 
-func (h *head) String() string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.buf.String()
+// quoteLine is one line of output quoted in a message, redacted and cut.
+func quoteLine(red *transcript.Redactor, line string) string {
+	return fmt.Sprintf("%q", cut(red.Redact(line), quotedLine))
 }
 
-// tail keeps the last max bytes written.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+// secretAssignment is a value given under a name: name=value, name: value, "name":"value".
+var secretAssignment = regexp.MustCompile(`(?i)["']?([a-z][a-z0-9_-]*)["']?\s*[=:]\s*["']?([^\s"'&,;<>]+)`)
+
+// tokenLike is a word long and mixed enough to be a credential: 20 or more characters of the
+// base64url, base64 or JWT alphabets with letters and digits.
+var tokenLike = regexp.MustCompile(`[A-Za-z0-9_\-.~+/=]{20,}`)
+
+// learnSecrets has the redactor learn what text reveals: every URL's parameters under secret
+// names (code, tokens, state's company), every value given under a secret name, and every word
+// that looks like a token (a candidate: hiding it costs a fingerprint, showing it a credential).
+func learnSecrets(red *transcript.Redactor, text string) {
+	for _, m := range secretAssignment.FindAllStringSubmatch(text, -1) {
+		if transcript.IsSecretName(m[1]) || strings.EqualFold(m[1], "state") {
+			red.Learn(strings.ToLower(m[1]), m[2])
+		}
+	}
+	for _, w := range tokenLike.FindAllString(text, -1) {
+		if strings.Contains(w, "//") || !hasLetterAndDigit(w) {
+			continue // a URL's path, a row of dashes
+		}
+		red.Learn("token?", w)
+	}
+}
+
+func hasLetterAndDigit(s string) bool {
+	letter, digit := false, false
+	for _, c := range s {
+		switch {
+		case unicode.IsLetter(c):
+			letter = true
+		case unicode.IsDigit(c):
+			digit = true
+		}
+	}
+	return letter && digit
+}
+
+// tail keeps the last max bytes written, and counts them all.
 type tail struct {
-	mu  sync.Mutex
-	buf []byte
-	max int
+	mu    sync.Mutex
+	buf   []byte
+	max   int
+	total int64
 }
 
 func (t *tail) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if over := len(t.buf) - t.max; over > 0 {
-		t.buf = append(t.buf[:0], t.buf[over:]...)
+	t.total += int64(len(p))
+	if len(p) >= t.max {
+		t.buf = append(t.buf[:0], p[len(p)-t.max:]...)
+		return len(p), nil
 	}
+	// Compact only when twice the limit is held, so a long stream costs linear time.
+	if len(t.buf)+len(p) > 2*t.max {
+		t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.max:]...)
+	}
+	t.buf = append(t.buf, p...)
 	return len(p), nil
+}
+
+// kept is the last max bytes held (the caller holds mu).
+func (t *tail) kept() []byte {
+	if len(t.buf) > t.max {
+		return t.buf[len(t.buf)-t.max:]
+	}
+	return t.buf
 }
 
 func (t *tail) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return string(t.buf)
+	return string(t.kept())
+}
+
+// lastLine is the last non-empty line kept, and whether it is whole: false when the output was
+// cut inside it, so what is kept is not the line the program wrote.
+func (t *tail) lastLine() (string, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	kept := t.kept()
+	s := strings.TrimRight(string(kept), "\r\n \t")
+	i := strings.LastIndexByte(s, '\n')
+	whole := i >= 0 || t.total <= int64(len(kept))
+	return strings.TrimSpace(s[i+1:]), whole
 }

@@ -61,9 +61,53 @@ func act(what string) int {
 		time.Sleep(time.Minute)
 	case "sleep":
 		time.Sleep(time.Minute)
+	case "leak":
+		// Debugging output that quotes the code and a token before the URL line, then a failure.
+		u, _ := url.Parse(os.Getenv(EnvAuthorizeURL))
+		fmt.Fprintln(os.Stderr, "debug: got code", leakedCode)
+		fmt.Fprintln(os.Stderr, "debug: session", leakedToken)
+		fmt.Fprintf(os.Stderr, "debug: {\"refresh_token\": \"%s\"}\n", leakedRefresh)
+		fmt.Printf("%s?code=%s&state=%s\n", os.Getenv(EnvRedirectURI), leakedCode, u.Query().Get("state"))
+		return 2
+	case "background", "holdout", "escaped":
+		// A child left running: in the background, holding standard output open, or holding it
+		// from a session of its own (out of reach of the group kill).
+		c := exec.Command(os.Args[0], "sleep")
+		c.Env = os.Environ()
+		if what != "background" {
+			c.Stdout = os.Stdout
+		}
+		if what == "escaped" {
+			c.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		}
+		c.Start()
+		os.WriteFile(os.Getenv("PIDFILE"), []byte(strconv.Itoa(c.Process.Pid)), 0o644)
+		u, _ := url.Parse(os.Getenv(EnvAuthorizeURL))
+		fmt.Printf("%s?code=cmd-code-1&state=%s\n", os.Getenv(EnvRedirectURI), u.Query().Get("state"))
+		return 0
+	case "flood":
+		// More than the kept output, the URL line last.
+		line := strings.Repeat("x", 1023) + "\n"
+		for range 3 << 10 {
+			os.Stdout.WriteString(line)
+		}
+		u, _ := url.Parse(os.Getenv(EnvAuthorizeURL))
+		fmt.Printf("%s?code=cmd-code-1&state=%s\n", os.Getenv(EnvRedirectURI), u.Query().Get("state"))
+		return 0
+	case "longline":
+		// A last line longer than the kept output, ending like a URL.
+		os.Stdout.WriteString("garbage " + strings.Repeat("y", 2<<20) + " " + os.Getenv(EnvRedirectURI) + "?code=x&state=y\n")
+		return 0
 	}
 	return 0
 }
+
+// Values the leak mode reveals: a code, a token-like word, a refresh token under its name.
+const (
+	leakedCode    = "lk-code-7Hq2Zp9XwY4vB1nM"
+	leakedToken   = "sess_9f8e7d6c5b4a3f2e1d0cBA"
+	leakedRefresh = "rt-shortish-1"
+)
 
 func walk(t *testing.T, what string, timeout time.Duration, env ...string) (authorize.Landing, error, *transcript.Log) {
 	t.Helper()
@@ -179,5 +223,100 @@ func TestCommandTimeoutKillsTheProcessGroup(t *testing.T) {
 			t.Fatalf("the grandchild %d still runs after the timeout", pid)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestCommandOutputIsLearntBeforeQuoted: a program that prints its code and tokens on standard
+// error and then fails: the error quotes its standard error with every such value hidden.
+func TestCommandOutputIsLearntBeforeQuoted(t *testing.T) {
+	_, err, log := walk(t, "leak", 10*time.Second)
+	if err == nil {
+		t.Fatal("a non-zero exit must be an error")
+	}
+	msg := err.Error() + log.String()
+	if !strings.Contains(msg, "debug: got code") {
+		t.Fatalf("the error does not quote the standard error: %s", msg)
+	}
+	for _, secret := range []string{leakedCode, leakedToken, leakedRefresh} {
+		if strings.Contains(msg, secret) {
+			t.Errorf("the message shows %q:\n%s", secret, msg)
+		}
+	}
+}
+
+// alive reports whether the process whose pid the fake command wrote to pidfile still runs.
+func alive(t *testing.T, pidfile string) bool {
+	t.Helper()
+	raw, err := os.ReadFile(pidfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := strconv.Atoi(string(raw))
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		stat, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err := syscall.Kill(pid, 0); err != nil || strings.Contains(string(stat), ") Z ") {
+			return false
+		}
+		if time.Now().After(deadline) {
+			return true
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestCommandLeavesNoProcesses: after a successful login, a child the program left in the
+// background is gone, and a child that holds its standard output does not keep the URL from being
+// read (the walk would otherwise run into its 10 s timeout).
+func TestCommandLeavesNoProcesses(t *testing.T) {
+	for _, what := range []string{"background", "holdout"} {
+		t.Run(what, func(t *testing.T) {
+			pidfile := filepath.Join(t.TempDir(), "pid")
+			land, err, _ := walk(t, what, 10*time.Second, "PIDFILE="+pidfile)
+			if err != nil || land.Redirect == nil || land.Redirect.Query().Get("code") != "cmd-code-1" {
+				t.Fatalf("Walk = %+v, %v; want the printed URL", land, err)
+			}
+			if alive(t, pidfile) {
+				t.Error("the program's child still runs after the login")
+			}
+		})
+	}
+}
+
+// TestCommandOutputBeyondTheLimit: 3 MiB before the URL line still yields the URL (the end of the
+// output is kept, and the transcript says how much was written); a last line longer than what is
+// kept is named as such, never quoted as if it were the line.
+func TestCommandOutputBeyondTheLimit(t *testing.T) {
+	land, err, log := walk(t, "flood", 20*time.Second)
+	if err != nil || land.Redirect == nil {
+		t.Fatalf("flood: Walk = %+v, %v; want the URL of the last line", land, err)
+	}
+	if !strings.Contains(log.String(), "bytes of standard output; the last 1048576 were kept") {
+		t.Errorf("the transcript does not say the output was cut:\n%s", log)
+	}
+	_, err, _ = walk(t, "longline", 20*time.Second)
+	if err == nil || !strings.Contains(err.Error(), "its last line of standard output is longer than the 1048576 bytes grantcheck keeps") {
+		t.Fatalf("longline: got %v, want the last line named as too long", err)
+	}
+	if len(err.Error()) > 1000 {
+		t.Errorf("the error quotes %d bytes of output", len(err.Error()))
+	}
+}
+
+// TestCommandOutputHeldOutsideTheGroup: a child in a session of its own keeps standard output
+// open; the URL the program printed is still read (after the short grace), and the transcript says
+// a process outside the group held the output.
+func TestCommandOutputHeldOutsideTheGroup(t *testing.T) {
+	pidfile := filepath.Join(t.TempDir(), "pid")
+	land, err, log := walk(t, "escaped", 10*time.Second, "PIDFILE="+pidfile)
+	if raw, rerr := os.ReadFile(pidfile); rerr == nil {
+		pid, _ := strconv.Atoi(string(raw))
+		defer syscall.Kill(pid, syscall.SIGKILL)
+	}
+	if err != nil || land.Redirect == nil || land.Redirect.Query().Get("code") != "cmd-code-1" {
+		t.Fatalf("Walk = %+v, %v; want the printed URL", land, err)
+	}
+	if !strings.Contains(log.String(), "a process outside its process group still held its output") {
+		t.Errorf("the transcript does not say who held the output:\n%s", log)
 	}
 }
