@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"strings"
+
 	"github.com/grantcheck/grantcheck/harness/authorize"
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/oauth"
@@ -39,8 +41,11 @@ func (r *Run) ExpectAuthzEnding(o authorize.Outcome, role config.Role, unregiste
 	r.expect(o).To(oauth.BeAuthzRefusal(unregistered, noRedirect, exp.Accepts(r.holds)...))
 }
 
-// ExpectScopeLeftOut asserts that tokens requested with requested leave out extra, a scope the
-// client does not declare.
-func (r *Run) ExpectScopeLeftOut(resp *token.Response, requested, extra string) {
-	r.expect(resp).To(oauth.LeaveOutScope(requested, extra))
+// ExpectScopeLeftOut asserts that tokens requested with scope requested (the client's declared
+// scope and one more) were granted nothing beyond what the client declares, judged by the granted
+// scope as refresh-scope-escalation judges it: RFC 6749 §3.3 lets the provider ignore what it will
+// not grant, and the strongest evidence of the grant decides (GrantedScope).
+func (r *Run) ExpectScopeLeftOut(resp *token.Response, role config.Role, requested string) {
+	declared := strings.Fields(r.Client(role).Scope)
+	r.expect(resp).To(oauth.GrantWithin(declared, strings.Fields(requested), r.GrantedScope(resp, role)))
 }

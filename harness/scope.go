@@ -20,7 +20,7 @@ func (r *Run) GrantedScope(resp *token.Response, role config.Role) oauth.Grant {
 	at := resp.String("access_token")
 	var tried []string
 	if ep := r.P.Discovery.IntrospectionEndpoint; at != "" && ep != "" {
-		in, err := r.TrySend(r.Request(role, "introspection of the access token the refresh issued").
+		in, err := r.TrySend(r.Request(role, "introspection of the access token just issued").
 			Set("token", at).Set("token_type_hint", "access_token").Retarget(ep))
 		switch {
 		case err != nil:

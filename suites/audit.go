@@ -135,13 +135,13 @@ func auditScope(r *harness.Run, role config.Role) {
 			r.ExpectAuthzEnding(o, role, "")
 			return
 		}
-		r.ExpectScopeLeftOut(r.Tokens(o.Code, role), asked, extra)
+		r.ExpectScopeLeftOut(r.Tokens(o.Code, role), role, asked)
 		return
 	}
 	needsClientCredentials(r, role)
 	resp := r.Send(clientCredentialsRequest(r, role).Set("scope", asked))
 	if len(resp.Tokens()) > 0 {
-		r.ExpectScopeLeftOut(resp, asked, extra)
+		r.ExpectScopeLeftOut(resp, role, asked)
 		return
 	}
 	r.ExpectRejected(resp)

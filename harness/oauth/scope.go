@@ -19,7 +19,7 @@ type Grant struct {
 	Evidence string
 }
 
-// ScopeMatcher judges a successful refresh that asked for more scope than was granted: RFC 6749
+// ScopeMatcher judges a successful request (a refresh, an audited client's undeclared scope) that asked for more scope than was granted: RFC 6749
 // §3.3 lets the provider ignore what it will not grant, and §6 forbids granting more than the
 // original grant, so the granted scope decides, not the status.
 type ScopeMatcher struct {
@@ -47,16 +47,16 @@ func (m *ScopeMatcher) Match(actual any) (bool, error) {
 	}
 	asked := fmt.Sprintf("asked for %q, originally granted %q", strings.Join(m.requested, " "), strings.Join(m.original, " "))
 	if beyond := missingFrom(granted, m.original); len(beyond) > 0 {
-		m.message = fmt.Sprintf("[%s] the refresh granted %q, beyond the original grant (%s; %s): RFC 6749 §6 forbids "+
+		m.message = fmt.Sprintf("[%s] the tokens were granted %q, beyond the original grant (%s; %s): RFC 6749 §6 forbids "+
 			"a scope not originally granted by the resource owner", verdict.Security, strings.Join(beyond, " "), asked, evidence)
 		return false, nil
 	}
 	if len(inResponse) == 0 && !sameSet(granted, m.requested) {
-		m.message = fmt.Sprintf("[%s%s] the refresh granted %q (%s) but the response omits scope, which RFC 6749 §5.1 "+
+		m.message = fmt.Sprintf("[%s%s] the tokens were granted %q (%s) but the response omits scope, which RFC 6749 §5.1 "+
 			"requires when the granted scope differs from the request (%s)", verdict.Format, MustTag, strings.Join(granted, " "), evidence, asked)
 		return false, nil
 	}
-	m.message = fmt.Sprintf("the refresh granted %q, nothing beyond the original grant (%s; %s)", strings.Join(granted, " "), asked, evidence)
+	m.message = fmt.Sprintf("the tokens were granted %q, nothing beyond the original grant (%s; %s)", strings.Join(granted, " "), asked, evidence)
 	return true, nil
 }
 
@@ -83,28 +83,3 @@ func missingFrom(a, b []string) []string {
 func sameSet(a, b []string) bool { return len(missingFrom(a, b)) == 0 && len(missingFrom(b, a)) == 0 }
 
 var _ types.GomegaMatcher = (*ScopeMatcher)(nil)
-
-// LeaveOutScope matches a token response whose granted scope leaves out extra: the response's
-// scope, or, when the response omits it, the scope requested (RFC 6749 §5.1: scope is REQUIRED
-// when it differs from the request, so an omitted scope is the requested one). A granted extra is
-// FAIL:security.
-func LeaveOutScope(requested, extra string) types.GomegaMatcher {
-	return &funcMatcher{check: func(actual any) (verdict.Category, string, error) {
-		resp, err := asResponse(actual)
-		if err != nil {
-			return "", "", err
-		}
-		granted, said := resp.String("scope"), true
-		if granted == "" {
-			granted, said = requested, false
-		}
-		if !slices.Contains(strings.Fields(granted), extra) {
-			return "", "", nil
-		}
-		how := fmt.Sprintf("the response's scope %q", granted)
-		if !said {
-			how = fmt.Sprintf("the response omits scope, which RFC 6749 §5.1 reads as the scope requested (%q)", requested)
-		}
-		return verdict.Security, fmt.Sprintf("tokens were issued with the scope %s the client does not declare: %s", extra, how), nil
-	}}
-}
