@@ -26,7 +26,7 @@ func WriteComparisonMarkdown(w io.Writer, c Comparison) error {
 		if row.Differs {
 			mark = " **≠**"
 		}
-		fmt.Fprintf(&b, "| `%s`%s | %s |", markdownCell(row.Key), mark, row.Level)
+		fmt.Fprintf(&b, "| %s%s | %s |", markdownCell(row.Key), mark, row.Level)
 		for _, v := range row.Verdicts {
 			if v == "" {
 				v = "–"

@@ -11,7 +11,7 @@ import (
 
 var markdownTemplate = template.Must(template.New("report.md.tmpl").
 	Funcs(documentFuncs).
-	Funcs(template.FuncMap{"cell": markdownCell, "fence": markdownFence, "fenceAs": safetext.CodeBlock, "mdrefs": markdownRefs, "fileHref": FileHref}).
+	Funcs(template.FuncMap{"cell": markdownCell, "fence": markdownFence, "fenceAs": safetext.CodeBlock, "code": safetext.CodeSpan, "mdrefs": markdownRefs, "fileHref": FileHref}).
 	ParseFS(templates, "templates/report.md.tmpl", "templates/audit.md.tmpl"))
 
 // markdownDoc is the template's data: the run, and whether to leave out the evidence.

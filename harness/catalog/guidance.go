@@ -1,6 +1,9 @@
 package catalog
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // Guidance is what a reader of a finding needs beyond the rule: why it matters (the attack or the
 // user-visible failure) and how to fix it (what the provider's code or settings must do).
@@ -180,12 +183,21 @@ func AnswerGuidance(check string) (Guidance, bool) {
 	return g, ok
 }
 
+// plainErrorCode is the shape of every registered OAuth error code: words of lower-case letters
+// joined by underscores. Anything else the provider sends is not repeated in guidance.
+var plainErrorCode = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+
 // WrongCodeGuidance is the why and how for requests the provider refuses, as it should, but with
 // another error code than the rule requires: the fix is the code, not the check (a redirect_uri
 // mismatch refused with invalid_request needs "answer invalid_grant", not "compare exactly").
 func WrongCodeGuidance(observed string, due []string) Guidance {
-	if observed == "" {
+	switch {
+	case observed == "":
 		observed = "no error code"
+	case !plainErrorCode.MatchString(observed):
+		// The why and fix are our text, which writers show as is: the provider's own bytes stay in
+		// the quoted evidence, escaped for each medium there.
+		observed = "the code it sends"
 	}
 	return Guidance{
 		Why: "The provider refuses these requests, so the check itself works; but clients, libraries and support " +
