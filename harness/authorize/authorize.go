@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -86,6 +87,9 @@ type Outcome struct {
 	RedirectURI string
 	// URL is where the flow ended (the redirect target or the page), redacted.
 	URL string
+	// Host is the host (host:port) of URL (EndedElsewhere: the host the login was not allowed to
+	// visit).
+	Host string
 	// Status is the HTTP status of the last page (EndedOnPage; 0 when the driver cannot see it).
 	Status int
 	// Detail says what the driver saw there, redacted: the forms of the page, its first words.
@@ -100,7 +104,8 @@ func (o Outcome) Err() error {
 	case EndedWithRefusal:
 		return &RefusalError{Refusal: *o.Refusal}
 	case EndedElsewhere:
-		return fmt.Errorf("login: redirected off the provider to %s, which is not a redirect URI of the client; not followed", o.URL)
+		return fmt.Errorf("login: redirected to host %s (%s), which is neither the provider's nor a redirect URI of the client; not followed. "+
+			"If the login passes through %s (a separate login or consent application), add it to login.hosts", o.Host, o.URL, o.Host)
 	}
 	return errors.New(o.Detail)
 }
@@ -158,8 +163,9 @@ type Driver struct {
 	Log       *transcript.Log
 	// Walker walks the pages; nil is the form driver over NewClient.
 	Walker Walker
-	// Hosts are the provider's hosts besides the authorization endpoint's; a redirect to any other
-	// host ends the flow as EndedElsewhere.
+	// Hosts are the provider's hosts besides the authorization endpoint's; with Login.Hosts (the
+	// hosts the configuration lets the login visit), a redirect to any other host ends the flow as
+	// EndedElsewhere, whichever driver walks the pages.
 	Hosts []string
 }
 
@@ -243,7 +249,7 @@ func (d *Driver) Flow(ctx context.Context, req Request) (Outcome, error) {
 		return Outcome{Ending: EndedOnPage, URL: red.Redact(land.PageURL), Status: land.Status, Detail: red.Redact(land.Detail)}, nil
 	}
 	if landedAt == "" {
-		return Outcome{Ending: EndedElsewhere, URL: red.Redact(land.Redirect.String())}, nil
+		return Outcome{Ending: EndedElsewhere, URL: red.Redact(land.Redirect.String()), Host: land.Redirect.Host}, nil
 	}
 	// The code's lifetime starts at the latest when the redirect carrying it was sent; a driver
 	// that cannot see that time reports none, and the flow's start is the safe bound.
@@ -254,12 +260,13 @@ func (d *Driver) Flow(ctx context.Context, req Request) (Outcome, error) {
 	return d.finish(land.Redirect, state, nonce, req, landedAt, issuedAt)
 }
 
-// providerHost: u is on the provider (the authorization endpoint's host or one of d.Hosts).
+// providerHost: u is on the provider (the authorization endpoint's host or one of d.Hosts) or on a
+// host login.hosts names.
 func (d *Driver) providerHost(start, u *url.URL) bool {
 	if strings.EqualFold(u.Host, start.Host) {
 		return true
 	}
-	for _, h := range d.Hosts {
+	for _, h := range append(slices.Clip(d.Hosts), d.Login.Hosts...) {
 		if strings.EqualFold(u.Host, h) {
 			return true
 		}

@@ -70,6 +70,11 @@ func (w *formWalker) Walk(ctx context.Context, r Route) (Landing, error) {
 		if next == nil {
 			return Landing{PageURL: pageURL.String(), Status: resp.StatusCode(), Detail: miss}, nil
 		}
+		// A form posting off the provider (to a host login.hosts does not name) is a navigation
+		// like a redirect: reported, not sent.
+		if target, err := url.Parse(next.url); err == nil && r.Stop(target) {
+			return Landing{Redirect: target}, nil
+		}
 		page = next
 	}
 	return Landing{}, fmt.Errorf("login: no redirect to %s after %d pages (login.max_pages)", r.RedirectURI, d.Login.MaxPages)

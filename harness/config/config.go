@@ -137,9 +137,13 @@ func (c *Client) Allows(grantType string) bool { return slices.Contains(c.GrantT
 type Login struct {
 	// Driver is how pages are walked: form (HTTP and HTML forms), browser (headless Chromium) or
 	// command (a program that logs in and prints where the provider redirected).
-	Driver   string `yaml:"driver"`
-	Username string `yaml:"username"`
-	Password string `yaml:"password" secret:"true"`
+	Driver string `yaml:"driver"`
+	// Hosts are the hosts (host or host:port) the login may visit besides the provider's own (the
+	// issuer's and the endpoints' hosts): a separate login or consent application, a hosted login
+	// domain. A redirect to any other host ends the flow, not followed, with a message naming it.
+	Hosts    []string `yaml:"hosts"`
+	Username string   `yaml:"username"`
+	Password string   `yaml:"password" secret:"true"`
 	// Steps are tried on every page, first match wins, until the redirect to the redirect URI.
 	Steps []Step `yaml:"steps"`
 	// MaxPages bounds one login; default 12.
