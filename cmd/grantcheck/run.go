@@ -91,6 +91,9 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, err
 	}
 	defer p.Close()
+	if via := p.Discovery.Redirected; via != "" {
+		fmt.Fprintf(stdout, "grantcheck: discovery: %s\n", via)
+	}
 	p.Artifacts = dir // screenshots of login pages no step matched, beside the reports
 	if err := p.Control(ctx); err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
