@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/grantcheck/grantcheck/fixtures/reference"
+)
+
+// startReference starts the reference provider in this process with opts, applies edit to its
+// configuration, and returns the path of the edited file for a child run.
+func startReference(t *testing.T, opts reference.Options, edit func(string) string) string {
+	t.Helper()
+	srv, err := reference.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	cfg := string(srv.ConfigYAML())
+	if edit != nil {
+		edited := edit(cfg)
+		if edited == cfg {
+			t.Fatal("the edit changed nothing in the reference configuration; update this test")
+		}
+		cfg = edited
+	}
+	path := filepath.Join(t.TempDir(), "provider.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// withoutIssParameter serves the discovery document without
+// authorization_response_iss_parameter_supported.
+func withoutIssParameter(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, "/.well-known/openid-configuration") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		var doc map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		delete(doc, "authorization_response_iss_parameter_supported")
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(doc)
+	})
+}
+
+// TestNotApplicableIsDecidedBeforeTheControls: with every control failing (the login steps match
+// no page), the scenarios that configuration and discovery rule out are SKIP "does not apply", not
+// ERROR: the primary client's first redirect URI is an IP address (no letter case to change), and
+// discovery does not advertise RFC 9207's iss.
+func TestNotApplicableIsDecidedBeforeTheControls(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the suite")
+	}
+	t.Parallel()
+	path := startReference(t, reference.Options{Wrap: withoutIssParameter}, func(cfg string) string {
+		cfg = strings.Replace(cfg, "form#login", "form#no-such-form", 1)
+		return strings.Replace(cfg, `"https://app-a.example/cb", `, `"https://127.0.0.1/cb", `, 1)
+	})
+	c := runChild(t, "--config", path, "--label-filter",
+		"(id:redirect-uri-mismatch && variant:host-case) || id:authz-iss-parameter || id:code-reuse")
+	want := map[string]string{"redirect-uri-mismatch/host-case": "SKIP", "authz-iss-parameter": "SKIP", "code-reuse": "ERROR"}
+	for _, r := range c.run.Results {
+		w, ok := want[r.ID]
+		if !ok {
+			continue
+		}
+		delete(want, r.ID)
+		if r.Verdict.String() != w || (w == "SKIP" && !strings.HasPrefix(r.Verdict.Reason, "does not apply")) {
+			t.Errorf("%s: %s (%s), want %s", r.ID, r.Verdict, r.Verdict.Reason, w)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("no result for %v\n%s", want, c.output)
+	}
+}
