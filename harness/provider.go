@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/grantcheck/grantcheck/harness/authorize"
 	"github.com/grantcheck/grantcheck/harness/authorize/browser"
+	"github.com/grantcheck/grantcheck/harness/backoff"
 	"github.com/grantcheck/grantcheck/harness/catalog"
 	"github.com/grantcheck/grantcheck/harness/token"
 
@@ -74,6 +76,10 @@ func Connect(ctx context.Context, cfg *config.Config) (*Provider, error) {
 	p.ahead = newLoginAhead(p)
 	return p, nil
 }
+
+// Gate is the provider's back-off state (harness/backoff): everything that talks to the provider
+// shares it, so after one server failure the whole run stops overlapping.
+func (p *Provider) Gate() *backoff.Gate { return p.base.Gate }
 
 // Redactor is the provider-wide redactor that knows the configured secrets.
 func (p *Provider) Redactor() *transcript.Redactor { return p.redactor }
@@ -184,33 +190,100 @@ func (r *Run) control(role config.Role, c *config.Client) (string, error) {
 		if !c.Allows("client_credentials") {
 			return "", nil // nothing the role declares can be shown to work without a redirect URI
 		}
-		req := r.Request(role, "control: client_credentials grant").Set("grant_type", "client_credentials")
-		if c.Scope != "" { // provider.scope is for logins; a service client asks only for its own
-			req = req.Set("scope", c.Scope)
+		var resp *token.Response
+		var err error
+		failure, werr := p.Gate().Retry(r.Ctx, "the restricted client's control", func() string {
+			req := r.Request(role, "control: client_credentials grant").Set("grant_type", "client_credentials")
+			if c.Scope != "" { // provider.scope is for logins; a service client asks only for its own
+				req = req.Set("scope", c.Scope)
+			}
+			resp, err = r.TrySend(req)
+			return tokenServerFailure(resp, err)
+		})
+		if err == nil {
+			err = werr
 		}
-		resp, err := r.TrySend(req)
 		if err == nil && (resp.Status != 200 || resp.String("access_token") == "") {
 			err = fmt.Errorf("answered HTTP %d %s", resp.Status, r.Log.Redactor.Redact(string(resp.Body)))
 		}
 		if err != nil {
 			return "", p.redactor.CleanError(fmt.Errorf("setup: clients.restricted declares the client_credentials grant, but the provider did not perform it "+
-				"for %s (fix the client's registration or its grant_types): %w", c.ClientID, err))
+				"for %s (%s): %w", c.ClientID, controlAdvice(p.Config, role, resp, nil, failure, "fix the client's registration or its grant_types"), err))
 		}
 		return "client_credentials", nil
 	}
-	code, err := r.TryCode(role)
-	if err == nil {
-		var resp *token.Response
+	var resp *token.Response
+	var refused *authorize.RefusalError
+	var err error
+	loginFailure := ""
+	failure, werr := p.Gate().Retry(r.Ctx, fmt.Sprintf("the %s client's control", role), func() string {
+		resp, refused = nil, nil
+		var code *authorize.Code
+		code, err = r.TryCode(role)
+		if err != nil {
+			errors.As(err, &refused)
+			r.mu.Lock()
+			loginFailure = r.loginFailure
+			r.mu.Unlock()
+			return "" // a login's server errors were retried by the login itself
+		}
 		resp, err = r.TrySend(r.Redeem(code, role, "control: valid redemption"))
 		if err == nil && (resp.Status != 200 || resp.String("access_token") == "") {
 			err = fmt.Errorf("the control redemption answered HTTP %d %s", resp.Status, r.Log.Redactor.Redact(string(resp.Body)))
 		}
+		return tokenServerFailure(resp, err)
+	})
+	if err == nil {
+		err = werr
+	}
+	if failure == "" {
+		failure = loginFailure
 	}
 	if err != nil {
 		// Login and exchange errors quote pages and URLs: cleaned once here, for console and reports.
-		return "", p.redactor.CleanError(fmt.Errorf("control exchange of the %s client: %w", role, err))
+		return "", p.redactor.CleanError(fmt.Errorf("control exchange of the %s client (%s): %w", role,
+			controlAdvice(p.Config, role, resp, refused, failure, "fix the login steps or the client configuration"), err))
 	}
 	return "authorization_code", nil
+}
+
+// tokenServerFailure names the server error a token request met ("" for none): HTTP 5xx, an
+// error server_error or temporarily_unavailable, or a connection an overloaded provider dropped.
+func tokenServerFailure(resp *token.Response, err error) string {
+	switch {
+	case err != nil:
+		return serverFailure(authorize.Outcome{}, err)
+	case resp.Status >= 500:
+		return fmt.Sprintf("HTTP %d", resp.Status)
+	case authorize.IsServerErrorCode(resp.String("error")):
+		return "error=" + resp.String("error")
+	}
+	return ""
+}
+
+// controlAdvice is what to do about a failed control, from what the provider answered: a scope it
+// refused names the setting that sends it, a server error says the provider failed, anything else
+// gets otherwise.
+func controlAdvice(cfg *config.Config, role config.Role, resp *token.Response, refused *authorize.RefusalError, failure, otherwise string) string {
+	scopeRefused := refused != nil && refused.Refusal.Error == "invalid_scope" || resp != nil && resp.String("error") == "invalid_scope"
+	switch {
+	case scopeRefused:
+		return fmt.Sprintf("the provider refused the scope %q with invalid_scope: set %s to a scope the client is registered for",
+			cfg.ScopeOf(role), scopeKey(cfg, role))
+	case failure != "" || refused != nil && authorize.IsServerErrorCode(refused.Refusal.Error):
+		return "the provider failed with a server error, also when tried again alone: the provider's failure, not the configuration's"
+	case resp != nil && resp.Status == 403 && cfg.Clients.Get(role).Scope == "":
+		return otherwise + "; a provider that grants a client only its own scope answers so: set clients." + string(role) + ".scope"
+	}
+	return otherwise
+}
+
+// scopeKey is the setting a role's scope comes from.
+func scopeKey(cfg *config.Config, role config.Role) string {
+	if c := cfg.Clients.Get(role); c != nil && c.Scope != "" {
+		return "clients." + string(role) + ".scope"
+	}
+	return "provider.scope (or clients." + string(role) + ".scope for this client alone)"
 }
 
 func (p *Provider) controlFilesOf(role config.Role) []verdict.File {

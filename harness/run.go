@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -34,6 +36,8 @@ type Run struct {
 	ownLogin bool
 
 	mu        sync.Mutex // responses: parallel scenarios send from goroutines
+	// loginFailure is the server error the latest login still ended in after its retries.
+	loginFailure string
 	responses []*token.Response
 	matchers  []*oauth.ErrorMatcher // applied by ExpectRejected, for the verdict's evidence
 }
@@ -110,13 +114,52 @@ func (r *Run) flow(role config.Role, opts ...CodeOption) (authorize.Outcome, err
 	if req.PKCE != nil {
 		r.Log.Redactor.Learn("code_verifier", req.PKCE.Value)
 	}
-	began := time.Now()
-	o, err := d.Flow(r.Ctx, req)
-	r.P.logins.add(time.Since(began))
+	gate := r.P.Gate()
+	var o authorize.Outcome
+	attempts := 0
+	failure, werr := gate.Retry(r.Ctx, fmt.Sprintf("a login of the %s client", role), func() string {
+		attempts++
+		release, lerr := gate.Login(r.Ctx)
+		if lerr != nil {
+			err = lerr
+			return ""
+		}
+		began := time.Now()
+		o, err = d.Flow(r.Ctx, req)
+		release()
+		r.P.logins.add(time.Since(began))
+		f := serverFailure(o, err)
+		if f != "" {
+			r.Note("the provider failed (%s) on attempt %d of this login: a server error is retried, never judged", f, attempts)
+		}
+		return f
+	})
+	if werr != nil && err == nil {
+		err = werr
+	}
 	if err != nil {
 		return o, fmt.Errorf("authorization flow for %s: %w", role, err)
 	}
+	if failure != "" {
+		r.mu.Lock()
+		r.loginFailure = failure
+		r.mu.Unlock()
+		o.Detail = fmt.Sprintf("the provider failed on each of %d attempts of this login, the last one alone (%s): the provider's failure, not the configuration's; %s",
+			attempts, failure, o.Detail)
+	}
 	return o, nil
+}
+
+// serverFailure names the server error a flow ended in, or the transport failure an overloaded
+// provider causes (a connection reset or closed mid-answer); "" for none.
+func serverFailure(o authorize.Outcome, err error) string {
+	if err != nil {
+		if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return "the connection was reset or closed before the answer"
+		}
+		return ""
+	}
+	return o.ServerFailure()
 }
 
 // TryCode runs one authorization flow that must end with a code; errors are returned, not aborted

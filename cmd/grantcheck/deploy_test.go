@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/grantcheck/grantcheck/fixtures/reference"
 )
@@ -85,5 +86,28 @@ func TestNotApplicableIsDecidedBeforeTheControls(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("no result for %v\n%s", want, c.output)
+	}
+}
+
+// TestFragileProviderGivesCleanVerdicts: a provider that fails a login overlapping another (as
+// SQLite development setups do: a server_error redirect, an HTML 500 page) gets the clean
+// reference's verdicts, no ERROR: the failed logins and controls are retried, the run stops
+// overlapping and says so once.
+func TestFragileProviderGivesCleanVerdicts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the suite")
+	}
+	for _, f := range []reference.Fragility{reference.FragileServerErrorRedirect, reference.FragileErrorPage} {
+		t.Run(string(f), func(t *testing.T) {
+			t.Parallel()
+			path := startReference(t, reference.Options{CodeTTL: 2 * time.Second, Wrap: reference.Fragile(f)}, nil)
+			c := runChild(t, "--config", path)
+			if diff := mismatches(c.run, nil); len(diff) > 0 {
+				t.Errorf("a fragile provider must get the clean verdicts:\n  %s\n%s", strings.Join(diff, "\n  "), c.output)
+			}
+			if n := strings.Count(c.output, "from now on the run does not overlap"); n != 1 {
+				t.Errorf("the run said %d times that it stopped overlapping, want once:\n%s", n, c.output)
+			}
+		})
 	}
 }

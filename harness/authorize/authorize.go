@@ -332,3 +332,22 @@ func snippet(b []byte) string {
 	}
 	return "; page starts: " + s
 }
+
+// ServerFailure names the server error a flow ended in ("" for none): an error redirect with
+// server_error or temporarily_unavailable (RFC 6749 §4.1.2.1), or a page answered with HTTP 5xx.
+// Such an ending says the provider failed, not that it refused the request.
+func (o Outcome) ServerFailure() string {
+	switch {
+	case o.Ending == EndedWithRefusal && IsServerErrorCode(o.Refusal.Error):
+		return "an error redirect with error=" + o.Refusal.Error
+	case o.Ending == EndedOnPage && o.Status >= 500:
+		return fmt.Sprintf("a page answered HTTP %d at %s", o.Status, o.URL)
+	}
+	return ""
+}
+
+// IsServerErrorCode: the provider says it failed (RFC 6749 §4.1.2.1 server_error,
+// temporarily_unavailable), whether at the authorization or, as some answer, the token endpoint.
+func IsServerErrorCode(code string) bool {
+	return code == "server_error" || code == "temporarily_unavailable"
+}
