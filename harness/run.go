@@ -35,11 +35,11 @@ type Run struct {
 	// flows must not count as demand).
 	ownLogin bool
 
-	mu        sync.Mutex // responses: parallel scenarios send from goroutines
+	mu sync.Mutex // responses: parallel scenarios send from goroutines
 	// loginFailure is the server error the latest login still ended in after its retries.
 	loginFailure string
-	responses []*token.Response
-	matchers  []*oauth.ErrorMatcher // applied by ExpectRejected, for the verdict's evidence
+	responses    []*token.Response
+	matchers     []*oauth.ErrorMatcher // applied by ExpectRejected, for the verdict's evidence
 }
 
 func newRun(ctx context.Context, p *Provider, e catalog.Entry) *Run {

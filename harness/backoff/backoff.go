@@ -148,7 +148,9 @@ type overlapKey struct{}
 
 // OnPurpose marks ctx's exchanges as overlapping on purpose: Exchange is not asked for them, so a
 // scenario whose subject is concurrency still races after the run stopped overlapping.
-func OnPurpose(ctx context.Context) context.Context { return context.WithValue(ctx, overlapKey{}, true) }
+func OnPurpose(ctx context.Context) context.Context {
+	return context.WithValue(ctx, overlapKey{}, true)
+}
 
 // IsOnPurpose reports whether ctx was marked by OnPurpose.
 func IsOnPurpose(ctx context.Context) bool { v, _ := ctx.Value(overlapKey{}).(bool); return v }
