@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/onsi/gomega"
 
 	"github.com/grantcheck/grantcheck/harness/authorize"
+	"github.com/grantcheck/grantcheck/harness/backoff"
 	"github.com/grantcheck/grantcheck/harness/catalog"
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/oauth"
@@ -38,8 +40,10 @@ type Run struct {
 	mu sync.Mutex // responses: parallel scenarios send from goroutines
 	// loginFailure is the server error the latest login still ended in after its retries.
 	loginFailure string
-	responses    []*token.Response
-	matchers     []*oauth.ErrorMatcher // applied by ExpectRejected, for the verdict's evidence
+	// passReason is what a PASS observed (Passed).
+	passReason string
+	responses  []*token.Response
+	matchers   []*oauth.ErrorMatcher // applied by ExpectRejected, for the verdict's evidence
 }
 
 func newRun(ctx context.Context, p *Provider, e catalog.Entry) *Run {
@@ -212,8 +216,10 @@ func (r *Run) Send(req *token.Request) *token.Response {
 }
 
 // TrySend sends without aborting (safe in goroutines).
-func (r *Run) TrySend(req *token.Request) (*token.Response, error) {
-	resp, err := req.Send(r.Ctx)
+func (r *Run) TrySend(req *token.Request) (*token.Response, error) { return r.send(r.Ctx, req) }
+
+func (r *Run) send(ctx context.Context, req *token.Request) (*token.Response, error) {
+	resp, err := req.Send(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -262,25 +268,32 @@ func (r *Run) Rejection() *oauth.ErrorMatcher {
 	return m
 }
 
-// Race sends n copies of req at once (released together, so they overlap at the provider) and
-// returns every answer; a transport failure of any is returned.
+// Race sends n requests so that they arrive together: each on a connection of its own, all
+// opened and written but for their last byte before any is released (httpsession.Volley). They
+// overlap on purpose, also after the run stopped overlapping its other requests (harness/backoff).
+// Every answer is returned; a transport failure of any is returned too.
 func (r *Run) Race(n int, req func(i int) *token.Request) ([]*token.Response, error) {
+	client, volley := r.P.base.Volley(r.Log, n)
 	requests := make([]*token.Request, n)
 	for i := range requests {
-		requests[i] = req(i)
+		requests[i] = req(i).Via(client)
 	}
+	ctx := backoff.OnPurpose(r.Ctx)
 	responses := make([]*token.Response, n)
 	errs := make([]error, n)
-	gate := make(chan struct{})
 	var wg sync.WaitGroup
 	for i := range requests {
 		wg.Go(func() {
-			<-gate
-			responses[i], errs[i] = r.TrySend(requests[i])
+			responses[i], errs[i] = r.send(ctx, requests[i])
+			if errs[i] != nil {
+				volley.Abandon() // never reached the release, or failed after it: either way not waited for
+			}
 		})
 	}
-	close(gate)
 	wg.Wait()
+	held, gathering := volley.Held()
+	r.Note("%d of %d requests were held at their last byte and released at once (opening their connections and writing them took %s)",
+		held, n, gathering.Round(time.Microsecond))
 	return responses, errors.Join(errs...)
 }
 
@@ -364,4 +377,61 @@ func (p *Provider) LoginTimes() []time.Duration {
 	p.logins.mu.Lock()
 	defer p.logins.mu.Unlock()
 	return slices.Clone(p.logins.times)
+}
+
+// raceInFlight bounds the redemptions of code-reuse-concurrent in flight at once: its rounds run a
+// few at a time, so 20 rounds never send 160 redemptions together (that overloads a provider, and a
+// reset connection says nothing about the rule).
+const raceInFlight = 16
+
+// RaceRounds races c.Parallel redemptions (redeem builds the i-th of round k) of a fresh code per
+// round and samples until outcome (the verdict the rounds so far earn, "" for PASS) has held for
+// c.Rounds rounds in a row, or c.MaxRounds rounds ran. A security finding ends the sampling at once:
+// nothing can make it better. Rounds run in batches of at most raceInFlight redemptions, one round
+// at a time once the run stopped overlapping (harness/backoff); each round's login is the run's
+// usual one, retried on a server error.
+func (r *Run) RaceRounds(c config.Concurrency, redeem func(code *authorize.Code, k, i int) *token.Request,
+	outcome func(oauth.Rounds) string) oauth.Rounds {
+	var rounds oauth.Rounds
+	last, held := "", 0
+	for len(rounds) < c.MaxRounds {
+		batch := min(r.P.Gate().Overlap(max(raceInFlight/c.Parallel, 1)), c.MaxRounds-len(rounds))
+		results := make(oauth.Rounds, batch)
+		errs := make([]error, batch)
+		var wg sync.WaitGroup
+		for b := range batch {
+			k := len(rounds) + b
+			wg.Go(func() {
+				code, err := r.TryCode(config.Primary)
+				if err != nil {
+					errs[b] = err
+					return
+				}
+				results[b], errs[b] = r.Race(c.Parallel, func(i int) *token.Request { return redeem(code, k, i) })
+			})
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			r.Abort("%v", err)
+		}
+		for _, round := range results {
+			rounds = append(rounds, round)
+			now := outcome(rounds)
+			if now == last {
+				held++
+			} else {
+				last, held = now, 1
+			}
+		}
+		if strings.HasPrefix(last, "security") || held >= c.Rounds {
+			break
+		}
+	}
+	verdict := last
+	if verdict == "" {
+		verdict = "PASS"
+	}
+	r.Note("sampled %d rounds: the verdict (%s) held for the last %d (concurrency.rounds %d, at most concurrency.max_rounds %d)",
+		len(rounds), verdict, held, c.Rounds, c.MaxRounds)
+	return rounds
 }

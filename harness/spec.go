@@ -161,6 +161,9 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run), applie
 	if a, ok := stop.(abortSignal); ok {
 		v = verdict.Verdict{ID: e.ID, Result: verdict.Error, Reason: string(a)}
 	}
+	if v.Result == verdict.Pass && v.Reason == "" {
+		v.Reason = r.passReason
+	}
 	v.Files = r.Log.Files()
 	// The one place every reason passes on its way to console and reports: matcher messages
 	// quote the provider's bytes, abort reasons its errors.
@@ -175,6 +178,13 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run), applie
 	case verdict.Warn:
 		ginkgo.AddReportEntry("WARN", v.Reason)
 	}
+}
+
+// Passed records what a PASS observed (every round of a race), kept as its reason like a FAIL's.
+func (r *Run) Passed(observed string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.passReason = observed
 }
 
 // Skip ends the scenario as SKIP with a reason the reports show.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -110,4 +111,55 @@ func TestFragileProviderGivesCleanVerdicts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// inFlight counts the token requests a provider is answering at once, and the most it saw.
+type inFlight struct {
+	mu        sync.Mutex
+	now, most int
+}
+
+func (f *inFlight) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || !strings.Contains(r.URL.Path, "token") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		f.mu.Lock()
+		f.now++
+		f.most = max(f.most, f.now)
+		f.mu.Unlock()
+		defer func() {
+			f.mu.Lock()
+			f.now--
+			f.mu.Unlock()
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// TestRaceRoundsRunInBoundedBatches: with concurrency.rounds 20 the race never has more than 16
+// redemptions at the provider at once (20 rounds of 8 at once overloaded a real provider), and the
+// verdict is still a PASS that lists every round's answers.
+func TestRaceRoundsRunInBoundedBatches(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the suite")
+	}
+	t.Parallel()
+	f := &inFlight{}
+	path := startReference(t, reference.Options{Wrap: f.wrap}, func(cfg string) string {
+		return cfg + "concurrency: {rounds: 20, parallel: 8}\n"
+	})
+	c := runChild(t, "--config", path, "--label-filter", "id:code-reuse-concurrent")
+	if len(c.run.Results) != 1 || c.run.Results[0].Verdict.String() != "PASS" {
+		t.Fatalf("results %+v\n%s", c.run.Results, c.output)
+	}
+	reason := c.run.Results[0].Verdict.Reason
+	if !strings.Contains(reason, "round 20:") {
+		t.Errorf("the PASS does not list 20 rounds' answers: %s", reason)
+	}
+	if f.most > 16 || f.most < 8 {
+		t.Errorf("at most %d redemptions were at the provider at once, want 8 to 16", f.most)
+	}
+	t.Logf("at most %d redemptions in flight", f.most)
 }

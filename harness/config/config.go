@@ -206,11 +206,15 @@ type Timeouts struct {
 	Scenario Duration `yaml:"scenario"`
 }
 
-// Concurrency shapes the race of code-reuse-concurrent: one round is a sample, so several rounds,
-// each with a fresh code, run at once and the worst decides.
+// Concurrency shapes the race of code-reuse-concurrent: one round is a sample (a fresh code, its
+// redemptions released together), the worst round decides, and sampling goes on until the verdict
+// has held for Rounds rounds in a row, at most MaxRounds rounds. Rounds run a few at a time (at
+// most 16 redemptions in flight), one at a time once the run stopped overlapping (harness/backoff).
 type Concurrency struct {
-	// Rounds is how many fresh codes are raced for. Default 5.
+	// Rounds is how many rounds in a row the verdict must hold. Default 5.
 	Rounds int `yaml:"rounds"`
+	// MaxRounds bounds the sampling. Default 4 × Rounds.
+	MaxRounds int `yaml:"max_rounds"`
 	// Parallel is how many redemptions race for one code. Default 8.
 	Parallel int `yaml:"parallel"`
 }
@@ -305,6 +309,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Concurrency.Rounds == 0 {
 		c.Concurrency.Rounds = 5
+	}
+	if c.Concurrency.MaxRounds == 0 {
+		c.Concurrency.MaxRounds = 4 * c.Concurrency.Rounds
 	}
 	if c.Concurrency.Parallel == 0 {
 		c.Concurrency.Parallel = 8
