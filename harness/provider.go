@@ -268,22 +268,18 @@ func controlAdvice(cfg *config.Config, role config.Role, resp *token.Response, r
 	scopeRefused := refused != nil && refused.Refusal.Error == "invalid_scope" || resp != nil && resp.String("error") == "invalid_scope"
 	switch {
 	case scopeRefused:
+		key := cfg.ScopeKey(role)
+		if key == "provider.scope" {
+			key += " (or clients." + string(role) + ".scope for this client alone)"
+		}
 		return fmt.Sprintf("the provider refused the scope %q with invalid_scope: set %s to a scope the client is registered for",
-			cfg.ScopeOf(role), scopeKey(cfg, role))
+			cfg.ScopeOf(role), key)
 	case failure != "" || refused != nil && authorize.IsServerErrorCode(refused.Refusal.Error):
 		return "the provider failed with a server error, also when tried again alone: the provider's failure, not the configuration's"
 	case resp != nil && resp.Status == 403 && cfg.Clients.Get(role).Scope == "":
 		return otherwise + "; a provider that grants a client only its own scope answers so: set clients." + string(role) + ".scope"
 	}
 	return otherwise
-}
-
-// scopeKey is the setting a role's scope comes from.
-func scopeKey(cfg *config.Config, role config.Role) string {
-	if c := cfg.Clients.Get(role); c != nil && c.Scope != "" {
-		return "clients." + string(role) + ".scope"
-	}
-	return "provider.scope (or clients." + string(role) + ".scope for this client alone)"
 }
 
 func (p *Provider) controlFilesOf(role config.Role) []verdict.File {

@@ -47,7 +47,8 @@ var _ = Describe("grant types", func() {
 			first := r.Tokens(r.Code(config.Primary), config.Primary)
 			rt := first.String("refresh_token")
 			if rt == "" {
-				r.Skip("the provider issued no refresh token to the primary client (scope " + r.P.Config.Provider.Scope + ")")
+				r.Skip(fmt.Sprintf("the provider issued no refresh token to the primary client (%s is %q)",
+					r.P.Config.ScopeKey(config.Primary), r.P.Config.ScopeOf(config.Primary)))
 			}
 			return r.Request(role, "refresh_token grant by a client configured without it").
 				Set("grant_type", "refresh_token").Set("refresh_token", rt)

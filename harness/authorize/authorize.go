@@ -44,6 +44,8 @@ type Code struct {
 	IssuedAt    time.Time
 	// Issuer is the redirect's iss parameter (RFC 9207), "" when absent.
 	Issuer string
+	// Scope is the scope the authorization request asked for.
+	Scope string
 }
 
 // Refusal is an error the provider sent back to redirect_uri (RFC 6749 §4.1.2.1).
@@ -308,7 +310,7 @@ func (d *Driver) finish(target *url.URL, state, nonce string, req Request, redir
 	}
 	out.Ending = EndedWithCode
 	out.Code = &Code{Value: codes[0], State: state, Nonce: nonce, ClientID: req.Client.ClientID, RedirectURI: redirect,
-		PKCE: req.PKCE, IssuedAt: issuedAt, Issuer: params.Get("iss")}
+		PKCE: req.PKCE, IssuedAt: issuedAt, Issuer: params.Get("iss"), Scope: req.Scope}
 	return out, nil
 }
 

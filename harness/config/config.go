@@ -123,11 +123,22 @@ type Client struct {
 }
 
 // ScopeOf is the scope a role's requests send: the client's own, else provider.scope.
-func (c *Config) ScopeOf(r Role) string {
-	if cl := c.Clients.Get(r); cl != nil && cl.Scope != "" {
+func (c *Config) ScopeOf(r Role) string { return c.ScopeFor(c.Clients.Get(r)) }
+
+// ScopeFor is the scope a client's requests send: its own, else provider.scope.
+func (c *Config) ScopeFor(cl *Client) string {
+	if cl != nil && cl.Scope != "" {
 		return cl.Scope
 	}
 	return c.Provider.Scope
+}
+
+// ScopeKey names the setting a role's scope comes from, for messages.
+func (c *Config) ScopeKey(r Role) string {
+	if cl := c.Clients.Get(r); cl != nil && cl.Scope != "" {
+		return "clients." + string(r) + ".scope"
+	}
+	return "provider.scope"
 }
 
 // Allows reports whether grantType is among the client's grant types.
