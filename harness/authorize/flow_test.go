@@ -144,3 +144,38 @@ func TestLoginHosts(t *testing.T) {
 		}
 	}
 }
+
+// TestLoopAfterARefusedCookieNamesIt: a provider setting its session cookie with
+// Domain=.127.0.0.1 (which a cookie jar must refuse on an IP address host) sends the login back to
+// its sign-in page until login.max_pages; the message names the cookie and why it was refused,
+// never its value.
+func TestLoopAfterARefusedCookieNamesIt(t *testing.T) {
+	op := newOP(t)
+	op.set("/authorize", func(op *fakeOP, w http.ResponseWriter, r *http.Request) {
+		op.authorizePage(httptest.NewRecorder(), r) // records state
+		w.Header().Add("Set-Cookie", "op_session="+sessionValue+"; Domain=.127.0.0.1; Path=/; HttpOnly")
+		http.Redirect(w, r, "/login?authRequestID=req-42", http.StatusFound)
+	})
+	op.set("/login", func(op *fakeOP, w http.ResponseWriter, r *http.Request) {
+		if _, err := r.Cookie("op_session"); r.Method == http.MethodPost && err != nil {
+			w.Header().Add("Set-Cookie", "op_session="+sessionValue+"; Domain=.127.0.0.1; Path=/")
+			http.Redirect(w, r, "/login?authRequestID=req-42", http.StatusFound) // no session: sign in again
+			return
+		}
+		op.loginPage(w, r)
+	})
+	d, cfg, _ := setup(t, op, nil)
+	_, err := d.Flow(context.Background(), Request{Client: cfg.Clients.Primary, Scope: "openid"})
+	if err == nil {
+		t.Fatal("the login must not succeed without its session cookie")
+	}
+	msg := err.Error()
+	for _, want := range []string{"login.max_pages", `"op_session"`, "Domain=.127.0.0.1", "IP address", "RFC 6265"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q does not say %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, sessionValue) {
+		t.Errorf("message shows the cookie's value: %s", msg)
+	}
+}
