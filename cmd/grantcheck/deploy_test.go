@@ -163,3 +163,33 @@ func TestRaceRoundsRunInBoundedBatches(t *testing.T) {
 	}
 	t.Logf("at most %d redemptions in flight", f.most)
 }
+
+// TestDiscoveryRedirectIsFollowedAndShown: a provider serving its discovery document only with a
+// trailing slash (301 from the standard path) is run against, and the run header says so.
+func TestDiscoveryRedirectIsFollowedAndShown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the suite")
+	}
+	t.Parallel()
+	const std = "/.well-known/openid-configuration"
+	path := startReference(t, reference.Options{Wrap: func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch r.URL.Path {
+			case std:
+				http.Redirect(w, r, std+"/", http.StatusMovedPermanently)
+			case std + "/":
+				r.URL.Path = std
+				next.ServeHTTP(w, r)
+			default:
+				next.ServeHTTP(w, r)
+			}
+		})
+	}}, nil)
+	c := runChild(t, "--config", path, "--label-filter", "id:code-reuse")
+	if !strings.Contains(c.output, "grantcheck: discovery: ") || !strings.Contains(c.output, std+"/ (1 redirect(s) on the issuer's origin, followed)") {
+		t.Errorf("the run header does not say discovery was redirected:\n%s", c.output)
+	}
+	if len(c.run.Results) != 1 || c.run.Results[0].Verdict.String() != "PASS" {
+		t.Errorf("results %+v", c.run.Results)
+	}
+}
