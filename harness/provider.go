@@ -186,63 +186,49 @@ func (p *Provider) control(ctx context.Context, role config.Role, c *config.Clie
 
 func (r *Run) control(role config.Role, c *config.Client) (string, error) {
 	p := r.P
+	// A login and a token request that fail with a server error were retried already (Run.flow,
+	// Run.send); what is left is the answer, and failure says whether it was a server error.
+	failure := func() string {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.loginFailure != "" {
+			return r.loginFailure
+		}
+		return r.sendFailure
+	}
 	if role == config.Restricted {
 		if !c.Allows("client_credentials") {
 			return "", nil // nothing the role declares can be shown to work without a redirect URI
 		}
-		var resp *token.Response
-		var err error
-		failure, werr := p.Gate().Retry(r.Ctx, "the restricted client's control", func() string {
-			req := r.Request(role, "control: client_credentials grant").Set("grant_type", "client_credentials")
-			if c.Scope != "" { // provider.scope is for logins; a service client asks only for its own
-				req = req.Set("scope", c.Scope)
-			}
-			resp, err = r.TrySend(req)
-			return tokenServerFailure(resp, err)
-		})
-		if err == nil {
-			err = werr
+		req := r.Request(role, "control: client_credentials grant").Set("grant_type", "client_credentials")
+		if c.Scope != "" { // provider.scope is for logins; a service client asks only for its own
+			req = req.Set("scope", c.Scope)
 		}
+		resp, err := r.TrySend(req)
 		if err == nil && (resp.Status != 200 || resp.String("access_token") == "") {
 			err = fmt.Errorf("answered HTTP %d %s", resp.Status, r.Log.Redactor.Redact(string(resp.Body)))
 		}
 		if err != nil {
 			return "", p.redactor.CleanError(fmt.Errorf("setup: clients.restricted declares the client_credentials grant, but the provider did not perform it "+
-				"for %s (%s): %w", c.ClientID, controlAdvice(p.Config, role, resp, nil, failure, "fix the client's registration or its grant_types"), err))
+				"for %s (%s): %w", c.ClientID, controlAdvice(p.Config, role, resp, nil, failure(), "fix the client's registration or its grant_types"), err))
 		}
 		return "client_credentials", nil
 	}
 	var resp *token.Response
 	var refused *authorize.RefusalError
-	var err error
-	loginFailure := ""
-	failure, werr := p.Gate().Retry(r.Ctx, fmt.Sprintf("the %s client's control", role), func() string {
-		resp, refused = nil, nil
-		var code *authorize.Code
-		code, err = r.TryCode(role)
-		if err != nil {
-			errors.As(err, &refused)
-			r.mu.Lock()
-			loginFailure = r.loginFailure
-			r.mu.Unlock()
-			return "" // a login's server errors were retried by the login itself
-		}
+	code, err := r.TryCode(role)
+	if err != nil {
+		errors.As(err, &refused)
+	} else {
 		resp, err = r.TrySend(r.Redeem(code, role, "control: valid redemption"))
 		if err == nil && (resp.Status != 200 || resp.String("access_token") == "") {
 			err = fmt.Errorf("the control redemption answered HTTP %d %s", resp.Status, r.Log.Redactor.Redact(string(resp.Body)))
 		}
-		return tokenServerFailure(resp, err)
-	})
-	if err == nil {
-		err = werr
-	}
-	if failure == "" {
-		failure = loginFailure
 	}
 	if err != nil {
 		// Login and exchange errors quote pages and URLs: cleaned once here, for console and reports.
 		return "", p.redactor.CleanError(fmt.Errorf("control exchange of the %s client (%s): %w", role,
-			controlAdvice(p.Config, role, resp, refused, failure, "fix the login steps or the client configuration"), err))
+			controlAdvice(p.Config, role, resp, refused, failure(), "fix the login steps or the client configuration"), err))
 	}
 	return "authorization_code", nil
 }

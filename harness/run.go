@@ -40,6 +40,8 @@ type Run struct {
 	mu sync.Mutex // responses: parallel scenarios send from goroutines
 	// loginFailure is the server error the latest login still ended in after its retries.
 	loginFailure string
+	// sendFailure is the server error the latest token request still met after its retries.
+	sendFailure string
 	// passReason is what a PASS observed (Passed).
 	passReason string
 	responses  []*token.Response
@@ -218,7 +220,37 @@ func (r *Run) Send(req *token.Request) *token.Response {
 // TrySend sends without aborting (safe in goroutines).
 func (r *Run) TrySend(req *token.Request) (*token.Response, error) { return r.send(r.Ctx, req) }
 
+// send sends req; an answer that is a server error (HTTP 5xx, error=server_error or
+// temporarily_unavailable, a dropped connection) is sent again, bounded (harness/backoff), and the
+// run stops overlapping: a failure the suite's own overlap caused must not become a verdict, and
+// one the provider gives every time is still the answer judged. A race's requests (ctx marked
+// backoff.OnPurpose) are sent once: what the provider does under them is the scenario's subject.
 func (r *Run) send(ctx context.Context, req *token.Request) (*token.Response, error) {
+	if backoff.IsOnPurpose(ctx) {
+		return r.sendOnce(ctx, req)
+	}
+	var resp *token.Response
+	var err error
+	attempts := 0
+	failure, werr := r.P.Gate().Retry(ctx, "a token request", func() string {
+		attempts++
+		resp, err = r.sendOnce(ctx, req)
+		f := tokenServerFailure(resp, err)
+		if f != "" {
+			r.Note("the provider failed (%s) on attempt %d of this token request: a server error is sent again before it is judged", f, attempts)
+		}
+		return f
+	})
+	if werr != nil && err == nil {
+		err = werr
+	}
+	r.mu.Lock()
+	r.sendFailure = failure
+	r.mu.Unlock()
+	return resp, err
+}
+
+func (r *Run) sendOnce(ctx context.Context, req *token.Request) (*token.Response, error) {
 	resp, err := req.Send(ctx)
 	if err != nil {
 		return nil, err
@@ -396,18 +428,23 @@ func (r *Run) RaceRounds(c config.Concurrency, redeem func(code *authorize.Code,
 	last, held := "", 0
 	for len(rounds) < c.MaxRounds {
 		batch := min(r.P.Gate().Overlap(max(raceInFlight/c.Parallel, 1)), c.MaxRounds-len(rounds))
-		results := make(oauth.Rounds, batch)
+		// The batch's logins first, then its races: a round's redemptions overlap only each other
+		// and the batch's other rounds, never a login.
+		codes := make([]*authorize.Code, batch)
 		errs := make([]error, batch)
 		var wg sync.WaitGroup
 		for b := range batch {
+			wg.Go(func() { codes[b], errs[b] = r.TryCode(config.Primary) })
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			r.Abort("%v", err)
+		}
+		results := make(oauth.Rounds, batch)
+		for b := range batch {
 			k := len(rounds) + b
 			wg.Go(func() {
-				code, err := r.TryCode(config.Primary)
-				if err != nil {
-					errs[b] = err
-					return
-				}
-				results[b], errs[b] = r.Race(c.Parallel, func(i int) *token.Request { return redeem(code, k, i) })
+				results[b], errs[b] = r.Race(c.Parallel, func(i int) *token.Request { return redeem(codes[b], k, i) })
 			})
 		}
 		wg.Wait()

@@ -98,7 +98,7 @@ func TestFragileProviderGivesCleanVerdicts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the suite")
 	}
-	for _, f := range []reference.Fragility{reference.FragileServerErrorRedirect, reference.FragileErrorPage} {
+	for _, f := range []reference.Fragility{reference.FragileServerErrorRedirect, reference.FragileErrorPage, reference.FragileTokenDuringLogin} {
 		t.Run(string(f), func(t *testing.T) {
 			t.Parallel()
 			path := startReference(t, reference.Options{CodeTTL: 2 * time.Second, Wrap: reference.Fragile(f)}, nil)
