@@ -1,6 +1,10 @@
 package harness
 
 import (
+	"net/url"
+	"slices"
+	"strings"
+
 	"github.com/onsi/gomega"
 
 	"github.com/grantcheck/grantcheck/harness/authorize"
@@ -23,6 +27,15 @@ func (r *Run) Outcome(role config.Role, opts ...CodeOption) authorize.Outcome {
 // is the invalid redirect_uri sent ("" when the request's redirect_uri is valid); then no redirect
 // to it nor to a registered URI of the role is allowed.
 func (r *Run) ExpectAuthzRefused(o authorize.Outcome, role config.Role, unregistered string) {
+	// A redirect to a host that is neither the provider's, nor in login.hosts, nor a host of the
+	// client's redirect URIs (the one sent included) may be the provider's own error pages on a
+	// separate login application: nothing was observed to judge, and the message names login.hosts.
+	if o.Ending == authorize.EndedElsewhere && !slices.ContainsFunc(append(r.Client(role).RedirectURIs, unregistered), func(u string) bool {
+		p, err := url.Parse(u)
+		return err == nil && strings.EqualFold(p.Host, o.Host)
+	}) {
+		r.Abort("%v", o.Err())
+	}
 	var noRedirect []string
 	if unregistered != "" {
 		noRedirect = r.Client(role).RedirectURIs

@@ -193,3 +193,31 @@ func TestDiscoveryRedirectIsFollowedAndShown(t *testing.T) {
 		t.Errorf("results %+v", c.run.Results)
 	}
 }
+
+// TestAuthzRedirectToAnUnlistedHostIsNotJudged: a provider that answers an unregistered
+// redirect_uri by redirecting to an error page on another host (its login application, not in
+// login.hosts) gets ERROR naming login.hosts, not a FAIL: the suite saw nothing there to judge.
+func TestAuthzRedirectToAnUnlistedHostIsNotJudged(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the suite")
+	}
+	t.Parallel()
+	path := startReference(t, reference.Options{Wrap: func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if ru := r.URL.Query().Get("redirect_uri"); strings.Contains(ru, "grantcheck") || strings.HasPrefix(ru, "http://") {
+				http.Redirect(w, r, "https://errors.example.net/oops", http.StatusFound)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}}, nil)
+	c := runChild(t, "--config", path, "--label-filter", "id:authz-unregistered-redirect")
+	if len(c.run.Results) != 3 {
+		t.Fatalf("%d results, want the 3 variants\n%s", len(c.run.Results), c.output)
+	}
+	for _, r := range c.run.Results {
+		if r.Verdict.String() != "ERROR" || !strings.Contains(r.Verdict.Reason, "errors.example.net") || !strings.Contains(r.Verdict.Reason, "login.hosts") {
+			t.Errorf("%s: %s (%s), want ERROR naming the host and login.hosts", r.ID, r.Verdict, r.Verdict.Reason)
+		}
+	}
+}
