@@ -136,20 +136,20 @@ func (r *Run) flow(role config.Role, opts ...CodeOption) (authorize.Outcome, err
 		r.P.logins.add(time.Since(began))
 		f := serverFailure(o, err)
 		if f != "" {
-			r.Note("the provider failed (%s) on attempt %d of this login: a server error is retried, never judged", f, attempts)
+			r.Note("the provider failed (%s) on attempt %d of this login: a server error is tried again before anything is judged", f, attempts)
 		}
 		return f
 	})
 	if werr != nil && err == nil {
 		err = werr
 	}
+	r.mu.Lock()
+	r.loginFailure = failure
+	r.mu.Unlock()
 	if err != nil {
 		return o, fmt.Errorf("authorization flow for %s: %w", role, err)
 	}
 	if failure != "" {
-		r.mu.Lock()
-		r.loginFailure = failure
-		r.mu.Unlock()
 		o.Detail = fmt.Sprintf("the provider failed on each of %d attempts of this login, the last one alone (%s): the provider's failure, not the configuration's; %s",
 			attempts, failure, o.Detail)
 	}
