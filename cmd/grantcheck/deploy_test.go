@@ -109,6 +109,11 @@ func TestFragileProviderGivesCleanVerdicts(t *testing.T) {
 			if n := strings.Count(c.output, "from now on the run does not overlap"); n != 1 {
 				t.Errorf("the run said %d times that it stopped overlapping, want once:\n%s", n, c.output)
 			}
+			for _, line := range strings.Split(c.output, "\n") {
+				if strings.Contains(line, "were tried again after a server error") {
+					t.Log(line)
+				}
+			}
 		})
 	}
 }

@@ -148,6 +148,10 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	if err := summary(stdout, run); err != nil {
 		return exitUsage, err
 	}
+	if n := p.Gate().Retries(); n > 0 {
+		_, why := p.Gate().Serial()
+		fmt.Fprintf(stdout, "grantcheck: %d logins or requests were tried again after a server error; the run stopped overlapping after the first (%s)\n", n, p.Redactor().Clean(why))
+	}
 	if err := writeCI(stdout, run); err != nil {
 		return exitUsage, err
 	}

@@ -343,7 +343,12 @@ func (o Outcome) ServerFailure() string {
 	case o.Ending == EndedWithRefusal && IsServerErrorCode(o.Refusal.Error):
 		return "an error redirect with error=" + o.Refusal.Error
 	case o.Ending == EndedOnPage && o.Status >= 500:
-		return fmt.Sprintf("a page answered HTTP %d at %s", o.Status, o.URL)
+		at := o.URL
+		if u, err := url.Parse(o.URL); err == nil {
+			u.RawQuery, u.Fragment = "", ""
+			at = u.String() // the query is the request, in the transcript
+		}
+		return fmt.Sprintf("a page answered HTTP %d at %s", o.Status, at)
 	}
 	return ""
 }
