@@ -441,6 +441,7 @@ func (r *Run) RaceRounds(c config.Concurrency, redeem func(code *authorize.Code,
 			r.Abort("%v", err)
 		}
 		results := make(oauth.Rounds, batch)
+		quiet := r.P.Gate().Quiet() // no login (logins ahead, prefetches) overlaps the races
 		for b := range batch {
 			k := len(rounds) + b
 			wg.Go(func() {
@@ -448,6 +449,7 @@ func (r *Run) RaceRounds(c config.Concurrency, redeem func(code *authorize.Code,
 			})
 		}
 		wg.Wait()
+		quiet()
 		if err := errors.Join(errs...); err != nil {
 			r.Abort("%v", err)
 		}

@@ -27,6 +27,8 @@ type Gate struct {
 	notify func(reason string)
 	// exchange and login hold one token each: the exchange, and the login, in flight once serial.
 	exchange, login chan struct{}
+	// quiet is held shared by every login and exclusively by Quiet.
+	quiet sync.RWMutex
 
 	mu     sync.Mutex
 	serial bool
@@ -93,8 +95,27 @@ func (g *Gate) Exchange(ctx context.Context) (release func(), err error) {
 }
 
 // Login is Exchange for a whole login (the browser driver's pages do not pass through this
-// process's HTTP client): after a server failure, one login at a time.
-func (g *Gate) Login(ctx context.Context) (release func(), err error) { return g.enter(ctx, g.login) }
+// process's HTTP client): after a server failure, one login at a time. No login starts while a
+// Quiet is held.
+func (g *Gate) Login(ctx context.Context) (release func(), err error) {
+	g.quiet.RLock()
+	leave, err := g.enter(ctx, g.login)
+	if err != nil {
+		g.quiet.RUnlock()
+		return nil, err
+	}
+	var once sync.Once
+	return func() { once.Do(func() { leave(); g.quiet.RUnlock() }) }, nil
+}
+
+// Quiet waits until no login runs, and keeps new ones from starting until release: a race that
+// overlaps on purpose then overlaps only itself, never a login of the suite's other work (a
+// fragile provider fails a request that overlaps a login, which says nothing about the race).
+func (g *Gate) Quiet() (release func()) {
+	g.quiet.Lock()
+	var once sync.Once
+	return func() { once.Do(g.quiet.Unlock) }
+}
 
 func (g *Gate) enter(ctx context.Context, slot chan struct{}) (func(), error) {
 	if serial, _ := g.Serial(); !serial {

@@ -2,6 +2,7 @@ package backoff
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -79,4 +80,29 @@ func TestSerialLetsOneThroughAtATime(t *testing.T) {
 		t.Error("a cancelled wait for the slot must fail")
 	}
 	release()
+}
+
+// TestQuietWaitsForLoginsAndHoldsNewOnes: a Quiet starts once the running login ended, and no login
+// starts while it is held.
+func TestQuietWaitsForLoginsAndHoldsNewOnes(t *testing.T) {
+	g := New(nil)
+	var events []string
+	var mu sync.Mutex
+	log := func(e string) { mu.Lock(); events = append(events, e); mu.Unlock() }
+	leave, _ := g.Login(context.Background())
+	quieted := make(chan func())
+	go func() { release := g.Quiet(); log("quiet"); quieted <- release }()
+	time.Sleep(20 * time.Millisecond)
+	log("login ends")
+	leave()
+	release := <-quieted
+	started := make(chan struct{})
+	go func() { l, _ := g.Login(context.Background()); log("next login"); l(); close(started) }()
+	time.Sleep(20 * time.Millisecond)
+	log("quiet ends")
+	release()
+	<-started
+	if got := strings.Join(events, ", "); got != "login ends, quiet, quiet ends, next login" {
+		t.Errorf("order: %s", got)
+	}
 }
