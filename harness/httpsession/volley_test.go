@@ -52,7 +52,7 @@ func TestVolleyHoldsEveryRequestUntilAllAreWritten(t *testing.T) {
 		t.Run(scheme, func(t *testing.T) {
 			a := &arrivals{}
 			var url string
-			extra := ""
+			cfg := parse(t, "")
 			if scheme == "https" {
 				l, err := net.Listen("tcp", "127.0.0.1:0")
 				if err != nil {
@@ -62,12 +62,10 @@ func TestVolleyHoldsEveryRequestUntilAllAreWritten(t *testing.T) {
 				srv.StartTLS()
 				t.Cleanup(srv.Close)
 				url = srv.URL
-				extra = "  tls: {insecure_skip_verify: true}\n"
+				cfg.Provider.TLS.InsecureSkipVerify = true // the test server's own certificate
 			} else {
 				url = loopback.Server(t, a).URL
 			}
-			cfg := parse(t, "")
-			cfg.Provider.TLS.InsecureSkipVerify = extra != ""
 			b, err := NewBase(cfg)
 			if err != nil {
 				t.Fatal(err)
@@ -120,7 +118,7 @@ func BenchmarkRaceSpread(b *testing.B) {
 	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: a, ErrorLog: log.New(io.Discard, "", 0)}}
 	srv.StartTLS()
 	defer srv.Close()
-	cfg := parse(&testing.T{}, "")
+	cfg := parse(b, "")
 	cfg.Provider.TLS.InsecureSkipVerify = true
 	for _, how := range []string{"volley", "goroutines-cold", "goroutines-warm"} {
 		b.Run(how, func(b *testing.B) {
