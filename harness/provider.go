@@ -179,7 +179,7 @@ func (p *Provider) Control(ctx context.Context) error {
 // its flow saved.
 func (p *Provider) control(ctx context.Context, role config.Role, c *config.Client) (string, []verdict.File, error) {
 	r := newRun(ctx, p, catalog.Entry{ID: catalog.BaselineExchange.ID, Scenario: catalog.BaselineExchange})
-	r.ownLogin = true
+	r.ownLogin, r.controlRun = true, true
 	grant, err := r.control(role, c)
 	return grant, r.Log.Files(), err
 }

@@ -36,6 +36,9 @@ type Run struct {
 	// ownLogin: this run logs in itself, never taking a flow logged in ahead (the controls, whose
 	// flows must not count as demand).
 	ownLogin bool
+	// controlRun: a role's control, whose requests are tried again after a server error even once
+	// the run stopped overlapping.
+	controlRun bool
 
 	mu sync.Mutex // responses: parallel scenarios send from goroutines
 	// loginFailure is the server error the latest login still ended in after its retries.
@@ -218,23 +221,48 @@ func (r *Run) Send(req *token.Request) *token.Response {
 }
 
 // TrySend sends without aborting (safe in goroutines).
-func (r *Run) TrySend(req *token.Request) (*token.Response, error) { return r.send(r.Ctx, req) }
+func (r *Run) TrySend(req *token.Request) (*token.Response, error) {
+	return r.send(r.Ctx, req, r.controlRun)
+}
 
 // send sends req; an answer that is a server error (HTTP 5xx, error=server_error or
 // temporarily_unavailable, a dropped connection) is sent again, bounded (harness/backoff), and the
 // run stops overlapping: a failure the suite's own overlap caused must not become a verdict, and
-// one the provider gives every time is still the answer judged. A race's requests (ctx marked
-// backoff.OnPurpose) are sent once: what the provider does under them is the scenario's subject.
-func (r *Run) send(ctx context.Context, req *token.Request) (*token.Response, error) {
+// one the provider gives every time is still the answer judged. Once the run stopped overlapping,
+// a scenario's request met nothing else at the provider, so its server error is the answer, sent
+// once; a control's (always: true) is tried again alone all the same. A race's requests (ctx
+// marked backoff.OnPurpose) are sent once: what the provider does under them is the subject.
+func (r *Run) send(ctx context.Context, req *token.Request, always bool) (*token.Response, error) {
 	if backoff.IsOnPurpose(ctx) {
 		return r.sendOnce(ctx, req)
+	}
+	gate := r.P.Gate()
+	// Once the run stopped overlapping, a request waits for its turn like a login: a login spans
+	// several exchanges, and a fragile provider fails what lands between them.
+	sendAlone := func() (*token.Response, error) {
+		if serial, _ := gate.Serial(); !serial {
+			return r.sendOnce(ctx, req)
+		}
+		release, err := gate.Login(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+		return r.sendOnce(ctx, req)
+	}
+	if serial, _ := gate.Serial(); serial && !always {
+		resp, err := sendAlone()
+		r.mu.Lock()
+		r.sendFailure = tokenServerFailure(resp, err)
+		r.mu.Unlock()
+		return resp, err
 	}
 	var resp *token.Response
 	var err error
 	attempts := 0
-	failure, werr := r.P.Gate().Retry(ctx, "a token request", func() string {
+	failure, werr := gate.Retry(ctx, "a token request", func() string {
 		attempts++
-		resp, err = r.sendOnce(ctx, req)
+		resp, err = sendAlone()
 		f := tokenServerFailure(resp, err)
 		if f != "" {
 			r.Note("the provider failed (%s) on attempt %d of this token request: a server error is sent again before it is judged", f, attempts)
@@ -267,8 +295,18 @@ func (r *Run) sendOnce(ctx context.Context, req *token.Request) (*token.Response
 // Tokens redeems code as its own client and requires success: the control step of scenarios
 // that first need tokens. A failure here is ERROR, not the provider's FAIL.
 func (r *Run) Tokens(code *authorize.Code, role config.Role) *token.Response {
-	resp := r.Send(r.Redeem(code, role, "control: valid redemption"))
+	resp, err := r.send(r.Ctx, r.Redeem(code, role, "control: valid redemption"), true)
+	if err != nil {
+		r.Abort("%v", err)
+	}
 	if ok, _ := oauth.BeTokenResponse(false).Match(resp); !ok {
+		r.mu.Lock()
+		failure := r.sendFailure
+		r.mu.Unlock()
+		if failure != "" {
+			r.Abort("the control exchange (a valid redemption) failed with a server error (%s) also when sent again alone: the provider failed, so this scenario cannot run:%s",
+				failure, resp.GomegaString())
+		}
 		r.Abort("the control exchange (a valid redemption) failed, so this scenario cannot run:%s", resp.GomegaString())
 	}
 	return resp
@@ -316,7 +354,7 @@ func (r *Run) Race(n int, req func(i int) *token.Request) ([]*token.Response, er
 	var wg sync.WaitGroup
 	for i := range requests {
 		wg.Go(func() {
-			responses[i], errs[i] = r.send(ctx, requests[i])
+			responses[i], errs[i] = r.send(ctx, requests[i], false)
 			if errs[i] != nil {
 				volley.Abandon() // never reached the release, or failed after it: either way not waited for
 			}

@@ -95,7 +95,8 @@ func (g *Gate) Exchange(ctx context.Context) (release func(), err error) {
 }
 
 // Login is Exchange for a whole login (the browser driver's pages do not pass through this
-// process's HTTP client): after a server failure, one login at a time. No login starts while a
+// process's HTTP client): after a server failure, one login at a time, and no other request while
+// it runs (a caller sending a token request takes Login too once serial). No login starts while a
 // Quiet is held.
 func (g *Gate) Login(ctx context.Context) (release func(), err error) {
 	g.quiet.RLock()
