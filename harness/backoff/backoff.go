@@ -1,10 +1,11 @@
 // Package backoff keeps the suite's own concurrency from becoming evidence. Many real deployments
 // (a SQLite development server, a single-process provider) fail when logins overlap: HTTP 5xx, an
 // error redirect with server_error or temporarily_unavailable, an error page. A Gate retries such a
-// failure on its own, a bounded number of times with growing waits, and after the first one makes
-// the run stop overlapping: from then on one exchange at a time reaches the provider, except those
-// a scenario about concurrency sends on purpose (code-reuse-concurrent's redemptions). It says so
-// once, with the failure that made it.
+// failure on its own, a bounded number of times with growing waits (Retry), and after the first
+// one makes the run stop overlapping: from then on one exchange (Exchange) and one login (Login) at
+// a time reach the provider, except what a scenario about concurrency sends on purpose
+// (code-reuse-concurrent's redemptions, OnPurpose), which waits until no login runs (Quiet). It
+// says so once, with the failure that made it (Notify).
 //
 // One Gate belongs to one provider; everything that talks to that provider shares it (controls,
 // logins ahead, prefetches, scenarios; a scheduler running many clients against one provider).
