@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/grantcheck/grantcheck/harness/authorize"
@@ -33,6 +35,15 @@ func (r *Run) ExpectAuthzRefused(role config.Role, unregistered string, opts ...
 // ExpectAuthzRefused does but without asking again: for a caller whose request is the point (the
 // audit's undeclared scope).
 func (r *Run) ExpectAuthzEnding(o authorize.Outcome, role config.Role, unregistered string) {
+	// A redirect to a host that is neither the provider's, nor in login.hosts, nor a host of the
+	// client's redirect URIs (the one sent included) may be the provider's own error pages on a
+	// separate login application: nothing was observed to judge, and the message names login.hosts.
+	if o.Ending == authorize.EndedElsewhere && !slices.ContainsFunc(append(r.Client(role).RedirectURIs, unregistered), func(u string) bool {
+		p, err := url.Parse(u)
+		return err == nil && strings.EqualFold(p.Host, o.Host)
+	}) {
+		r.Abort("%v", o.Err())
+	}
 	var noRedirect []string
 	if unregistered != "" {
 		noRedirect = r.Client(role).RedirectURIs

@@ -47,7 +47,7 @@ func (r *Run) authorizeTemplate(code *authorize.Code) string {
 	q.Set("response_type", "code")
 	q.Set("client_id", code.ClientID)
 	q.Set("redirect_uri", code.RedirectURI)
-	q.Set("scope", r.P.Config.ScopeOf(r.roleOf(code.ClientID)))
+	q.Set("scope", code.Scope)
 	for k, v := range r.P.Config.Provider.AuthorizeParams {
 		q.Set(k, v)
 	}

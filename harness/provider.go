@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/grantcheck/grantcheck/harness/authorize"
 	"github.com/grantcheck/grantcheck/harness/authorize/browser"
+	"github.com/grantcheck/grantcheck/harness/backoff"
 	"github.com/grantcheck/grantcheck/harness/catalog"
 	"github.com/grantcheck/grantcheck/harness/token"
 
@@ -81,6 +83,10 @@ func Connect(ctx context.Context, cfg *config.Config) (*Provider, error) {
 	p.ahead = newLoginAhead(p)
 	return p, nil
 }
+
+// Gate is the provider's back-off state (harness/backoff): everything that talks to the provider
+// shares it, so after one server failure the whole run stops overlapping.
+func (p *Provider) Gate() *backoff.Gate { return p.base.Gate }
 
 // Redactor is the provider-wide redactor that knows the configured secrets.
 func (p *Provider) Redactor() *transcript.Redactor { return p.redactor }
@@ -180,13 +186,23 @@ func (p *Provider) Control(ctx context.Context) error {
 // its flow saved.
 func (p *Provider) control(ctx context.Context, role config.Role, c *config.Client) (string, []verdict.File, error) {
 	r := newRun(ctx, p, catalog.Entry{ID: catalog.BaselineExchange.ID, Scenario: catalog.BaselineExchange})
-	r.ownLogin = true
+	r.ownLogin, r.controlRun = true, true
 	grant, err := r.control(role, c)
 	return grant, r.Log.Files(), err
 }
 
 func (r *Run) control(role config.Role, c *config.Client) (string, error) {
 	p := r.P
+	// A login and a token request that fail with a server error were retried already (Run.flow,
+	// Run.send); what is left is the answer, and failure says whether it was a server error.
+	failure := func() string {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.loginFailure != "" {
+			return r.loginFailure
+		}
+		return r.sendFailure
+	}
 	if role == config.Restricted || (role.Audited() && !c.Allows("authorization_code")) {
 		if !c.Allows("client_credentials") {
 			return "", nil // nothing the role declares can be shown to work without a redirect URI
@@ -201,13 +217,16 @@ func (r *Run) control(role config.Role, c *config.Client) (string, error) {
 		}
 		if err != nil {
 			return "", p.redactor.CleanError(fmt.Errorf("setup: %s declares the client_credentials grant, but the provider did not perform it "+
-				"for %s (fix the client's registration or its grant_types): %w", p.Config.Describe(role), c.ClientID, err))
+				"for %s (%s): %w", p.Config.Describe(role), c.ClientID, controlAdvice(p.Config, role, resp, nil, failure(), "fix the client's registration or its grant_types"), err))
 		}
 		return "client_credentials", nil
 	}
+	var resp *token.Response
+	var refused *authorize.RefusalError
 	code, err := r.TryCode(role)
-	if err == nil {
-		var resp *token.Response
+	if err != nil {
+		errors.As(err, &refused)
+	} else {
 		resp, err = r.TrySend(r.Redeem(code, role, "control: valid redemption"))
 		if err == nil && (resp.Status != 200 || resp.String("access_token") == "") {
 			err = fmt.Errorf("the control redemption answered HTTP %d %s", resp.Status, r.Log.Redactor.Redact(string(resp.Body)))
@@ -219,9 +238,45 @@ func (r *Run) control(role config.Role, c *config.Client) (string, error) {
 		if role.Audited() {
 			who = p.Config.Describe(role)
 		}
-		return "", p.redactor.CleanError(fmt.Errorf("control exchange of %s: %w", who, err))
+		return "", p.redactor.CleanError(fmt.Errorf("control exchange of %s (%s): %w", who,
+			controlAdvice(p.Config, role, resp, refused, failure(), "fix the login steps or the client configuration"), err))
 	}
 	return "authorization_code", nil
+}
+
+// tokenServerFailure names the server error a token request met ("" for none): HTTP 5xx, an
+// error server_error or temporarily_unavailable, or a connection an overloaded provider dropped.
+func tokenServerFailure(resp *token.Response, err error) string {
+	switch {
+	case err != nil:
+		return serverFailure(authorize.Outcome{}, err)
+	case resp.Status >= 500:
+		return fmt.Sprintf("HTTP %d", resp.Status)
+	case authorize.IsServerErrorCode(resp.String("error")):
+		return "error=" + resp.String("error")
+	}
+	return ""
+}
+
+// controlAdvice is what to do about a failed control, from what the provider answered: a scope it
+// refused names the setting that sends it, a server error says the provider failed, anything else
+// gets otherwise.
+func controlAdvice(cfg *config.Config, role config.Role, resp *token.Response, refused *authorize.RefusalError, failure, otherwise string) string {
+	scopeRefused := refused != nil && refused.Refusal.Error == "invalid_scope" || resp != nil && resp.String("error") == "invalid_scope"
+	switch {
+	case scopeRefused:
+		key := cfg.ScopeKey(role)
+		if key == "provider.scope" {
+			key += " (or clients." + string(role) + ".scope for this client alone)"
+		}
+		return fmt.Sprintf("the provider refused the scope %q with invalid_scope: set %s to a scope the client is registered for",
+			cfg.ScopeOf(role), key)
+	case failure != "" || refused != nil && authorize.IsServerErrorCode(refused.Refusal.Error):
+		return "the provider failed with a server error, also when tried again alone: the provider's failure, not the configuration's"
+	case resp != nil && resp.Status == 403 && cfg.Clients.Get(role).Scope == "":
+		return otherwise + "; a provider that grants a client only its own scope answers so: set clients." + string(role) + ".scope"
+	}
+	return otherwise
 }
 
 func (p *Provider) controlFilesOf(role config.Role) []verdict.File {

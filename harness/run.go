@@ -4,14 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/go-resty/resty/v2"
 	"github.com/onsi/gomega"
 
 	"github.com/grantcheck/grantcheck/harness/authorize"
+	"github.com/grantcheck/grantcheck/harness/backoff"
 	"github.com/grantcheck/grantcheck/harness/catalog"
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/oauth"
@@ -33,13 +37,22 @@ type Run struct {
 	// ownLogin: this run logs in itself, never taking a flow logged in ahead (the controls, whose
 	// flows must not count as demand).
 	ownLogin bool
+	// controlRun: a role's control, whose requests are tried again after a server error even once
+	// the run stopped overlapping.
+	controlRun bool
 
 	// g, when set, is the run's own Gomega (the audit judges runs at once); nil: the global one.
 	g gomega.Gomega
 
-	mu        sync.Mutex // responses: parallel scenarios send from goroutines
-	responses []*token.Response
-	matchers  []*oauth.ErrorMatcher // applied by ExpectRejected, for the verdict's evidence
+	mu sync.Mutex // responses: parallel scenarios send from goroutines
+	// loginFailure is the server error the latest login still ended in after its retries.
+	loginFailure string
+	// sendFailure is the server error the latest token request still met after its retries.
+	sendFailure string
+	// passReason is what a PASS observed (Passed).
+	passReason string
+	responses  []*token.Response
+	matchers   []*oauth.ErrorMatcher // applied by ExpectRejected, for the verdict's evidence
 }
 
 func newRun(ctx context.Context, p *Provider, e catalog.Entry) *Run {
@@ -132,13 +145,52 @@ func (r *Run) flow(role config.Role, opts ...CodeOption) (authorize.Outcome, err
 	if req.PKCE != nil {
 		r.Log.Redactor.Learn("code_verifier", req.PKCE.Value)
 	}
-	began := time.Now()
-	o, err := d.Flow(r.Ctx, req)
-	r.P.logins.add(time.Since(began))
+	gate := r.P.Gate()
+	var o authorize.Outcome
+	attempts := 0
+	failure, werr := gate.Retry(r.Ctx, fmt.Sprintf("a login of the %s client", role), func() string {
+		attempts++
+		release, lerr := gate.Login(r.Ctx)
+		if lerr != nil {
+			err = lerr
+			return ""
+		}
+		began := time.Now()
+		o, err = d.Flow(r.Ctx, req)
+		release()
+		r.P.logins.add(time.Since(began))
+		f := serverFailure(o, err)
+		if f != "" {
+			r.Note("the provider failed (%s) on attempt %d of this login: a server error is tried again before anything is judged", f, attempts)
+		}
+		return f
+	})
+	if werr != nil && err == nil {
+		err = werr
+	}
+	r.mu.Lock()
+	r.loginFailure = failure
+	r.mu.Unlock()
 	if err != nil {
 		return o, fmt.Errorf("authorization flow for %s: %w", role, err)
 	}
+	if failure != "" {
+		o.Detail = fmt.Sprintf("the provider failed on each of %d attempts of this login, the last one alone (%s): the provider's failure, not the configuration's; %s",
+			attempts, failure, o.Detail)
+	}
 	return o, nil
+}
+
+// serverFailure names the server error a flow ended in, or the transport failure an overloaded
+// provider causes (a connection reset or closed mid-answer); "" for none.
+func serverFailure(o authorize.Outcome, err error) string {
+	if err != nil {
+		if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return "the connection was reset or closed before the answer"
+		}
+		return ""
+	}
+	return o.ServerFailure()
 }
 
 // TryCode runs one authorization flow that must end with a code; errors are returned, not aborted
@@ -203,7 +255,64 @@ func (r *Run) Send(req *token.Request) *token.Response {
 
 // TrySend sends without aborting (safe in goroutines).
 func (r *Run) TrySend(req *token.Request) (*token.Response, error) {
-	resp, err := req.Send(r.Ctx)
+	return r.send(r.Ctx, req, r.controlRun)
+}
+
+// send sends req; an answer that is a server error (HTTP 5xx, error=server_error or
+// temporarily_unavailable, a dropped connection) is sent again, bounded (harness/backoff), and the
+// run stops overlapping: a failure the suite's own overlap caused must not become a verdict, and
+// one the provider gives every time is still the answer judged. Once the run stopped overlapping,
+// a scenario's request met nothing else at the provider, so its server error is the answer, sent
+// once; a control's (always: true) is tried again alone all the same. A race's requests (ctx
+// marked backoff.OnPurpose) are sent once: what the provider does under them is the subject.
+func (r *Run) send(ctx context.Context, req *token.Request, always bool) (*token.Response, error) {
+	if backoff.IsOnPurpose(ctx) {
+		return r.sendOnce(ctx, req)
+	}
+	gate := r.P.Gate()
+	// Once the run stopped overlapping, a request waits for its turn like a login: a login spans
+	// several exchanges, and a fragile provider fails what lands between them.
+	sendAlone := func() (*token.Response, error) {
+		if serial, _ := gate.Serial(); !serial {
+			return r.sendOnce(ctx, req)
+		}
+		release, err := gate.Login(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+		return r.sendOnce(ctx, req)
+	}
+	if serial, _ := gate.Serial(); serial && !always {
+		resp, err := sendAlone()
+		r.mu.Lock()
+		r.sendFailure = tokenServerFailure(resp, err)
+		r.mu.Unlock()
+		return resp, err
+	}
+	var resp *token.Response
+	var err error
+	attempts := 0
+	failure, werr := gate.Retry(ctx, "a token request", func() string {
+		attempts++
+		resp, err = sendAlone()
+		f := tokenServerFailure(resp, err)
+		if f != "" {
+			r.Note("the provider failed (%s) on attempt %d of this token request: a server error is sent again before it is judged", f, attempts)
+		}
+		return f
+	})
+	if werr != nil && err == nil {
+		err = werr
+	}
+	r.mu.Lock()
+	r.sendFailure = failure
+	r.mu.Unlock()
+	return resp, err
+}
+
+func (r *Run) sendOnce(ctx context.Context, req *token.Request) (*token.Response, error) {
+	resp, err := req.Send(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -219,8 +328,18 @@ func (r *Run) TrySend(req *token.Request) (*token.Response, error) {
 // Tokens redeems code as its own client and requires success: the control step of scenarios
 // that first need tokens. A failure here is ERROR, not the provider's FAIL.
 func (r *Run) Tokens(code *authorize.Code, role config.Role) *token.Response {
-	resp := r.Send(r.Redeem(code, role, "control: valid redemption"))
+	resp, err := r.send(r.Ctx, r.Redeem(code, role, "control: valid redemption"), true)
+	if err != nil {
+		r.Abort("%v", err)
+	}
 	if ok, _ := oauth.BeTokenResponse(false).Match(resp); !ok {
+		r.mu.Lock()
+		failure := r.sendFailure
+		r.mu.Unlock()
+		if failure != "" {
+			r.Abort("the control exchange (a valid redemption) failed with a server error (%s) also when sent again alone: the provider failed, so this scenario cannot run:%s",
+				failure, resp.GomegaString())
+		}
 		r.Abort("the control exchange (a valid redemption) failed, so this scenario cannot run:%s", resp.GomegaString())
 	}
 	return resp
@@ -254,25 +373,32 @@ func (r *Run) Rejection() *oauth.ErrorMatcher {
 	return m
 }
 
-// Race sends n copies of req at once (released together, so they overlap at the provider) and
-// returns every answer; a transport failure of any is returned.
+// Race sends n requests so that they arrive together: each on a connection of its own, all
+// opened and written but for their last byte before any is released (httpsession.Volley). They
+// overlap on purpose, also after the run stopped overlapping its other requests (harness/backoff).
+// Every answer is returned; a transport failure of any is returned too.
 func (r *Run) Race(n int, req func(i int) *token.Request) ([]*token.Response, error) {
+	client, volley := r.P.base.Volley(r.Log, n)
 	requests := make([]*token.Request, n)
 	for i := range requests {
-		requests[i] = req(i)
+		requests[i] = req(i).Via(client)
 	}
+	ctx := backoff.OnPurpose(r.Ctx)
 	responses := make([]*token.Response, n)
 	errs := make([]error, n)
-	gate := make(chan struct{})
 	var wg sync.WaitGroup
 	for i := range requests {
 		wg.Go(func() {
-			<-gate
-			responses[i], errs[i] = r.TrySend(requests[i])
+			responses[i], errs[i] = r.send(ctx, requests[i], false)
+			if errs[i] != nil {
+				volley.Abandon() // never reached the release, or failed after it: either way not waited for
+			}
 		})
 	}
-	close(gate)
 	wg.Wait()
+	held, gathering := volley.Held()
+	r.Note("%d of %d requests were held at their last byte and released at once (opening their connections and writing them took %s)",
+		held, n, gathering.Round(time.Microsecond))
 	return responses, errors.Join(errs...)
 }
 
@@ -356,4 +482,68 @@ func (p *Provider) LoginTimes() []time.Duration {
 	p.logins.mu.Lock()
 	defer p.logins.mu.Unlock()
 	return slices.Clone(p.logins.times)
+}
+
+// raceInFlight bounds the redemptions of code-reuse-concurrent in flight at once: its rounds run a
+// few at a time, so 20 rounds never send 160 redemptions together (that overloads a provider, and a
+// reset connection says nothing about the rule).
+const raceInFlight = 16
+
+// RaceRounds races c.Parallel redemptions (redeem builds the i-th of round k) of a fresh code per
+// round and samples until outcome (the verdict the rounds so far earn, "" for PASS) has held for
+// c.Rounds rounds in a row, or c.MaxRounds rounds ran. A security finding ends the sampling at once:
+// nothing can make it better. Rounds run in batches of at most raceInFlight redemptions, one round
+// at a time once the run stopped overlapping (harness/backoff); each round's login is the run's
+// usual one, retried on a server error.
+func (r *Run) RaceRounds(c config.Concurrency, redeem func(code *authorize.Code, k, i int) *token.Request,
+	outcome func(oauth.Rounds) string) oauth.Rounds {
+	var rounds oauth.Rounds
+	last, held := "", 0
+	for len(rounds) < c.MaxRounds {
+		batch := min(r.P.Gate().Overlap(max(raceInFlight/c.Parallel, 1)), c.MaxRounds-len(rounds))
+		// The batch's logins first, then its races: a round's redemptions overlap only each other
+		// and the batch's other rounds, never a login.
+		codes := make([]*authorize.Code, batch)
+		errs := make([]error, batch)
+		var wg sync.WaitGroup
+		for b := range batch {
+			wg.Go(func() { codes[b], errs[b] = r.TryCode(config.Primary) })
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			r.Abort("%v", err)
+		}
+		results := make(oauth.Rounds, batch)
+		quiet := r.P.Gate().Quiet() // no login (logins ahead, prefetches) overlaps the races
+		for b := range batch {
+			k := len(rounds) + b
+			wg.Go(func() {
+				results[b], errs[b] = r.Race(c.Parallel, func(i int) *token.Request { return redeem(codes[b], k, i) })
+			})
+		}
+		wg.Wait()
+		quiet()
+		if err := errors.Join(errs...); err != nil {
+			r.Abort("%v", err)
+		}
+		for _, round := range results {
+			rounds = append(rounds, round)
+			now := outcome(rounds)
+			if now == last {
+				held++
+			} else {
+				last, held = now, 1
+			}
+		}
+		if strings.HasPrefix(last, "security") || held >= c.Rounds {
+			break
+		}
+	}
+	verdict := last
+	if verdict == "" {
+		verdict = "PASS"
+	}
+	r.Note("sampled %d rounds: the verdict (%s) held for the last %d (concurrency.rounds %d, at most concurrency.max_rounds %d)",
+		len(rounds), verdict, held, c.Rounds, c.MaxRounds)
+	return rounds
 }

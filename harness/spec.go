@@ -18,19 +18,34 @@ import (
 	"github.com/grantcheck/grantcheck/harness/verdict"
 )
 
+// Applies decides from the configuration and discovery alone whether a scenario applies here:
+// the reason it does not ("" when it does). It is asked before any control's failure is, so what
+// does not apply is SKIP "does not apply" even when the role's control failed (DESIGN.md: decided
+// before, and independent of, any control).
+type Applies func(p *Provider) string
+
 // It registers a scenario as a spec: labels from the catalogue, needs checked, a verdict and the
-// redacted transcript attached.
+// redacted transcript attached. An Applies among the decorators is the scenario's applicability.
 func It(sc catalog.Scenario, body func(r *Run), decorators ...any) bool {
 	e := catalog.Entry{ID: sc.ID, Scenario: sc}
+	var applies []Applies
 	// Offset(1): Ginkgo reports the suite file's line, not this wrapper's.
-	args := append([]any{ginkgo.Label(Labels(e)...), ginkgo.Offset(1)}, decorators...)
-	args = append(args, func(ctx ginkgo.SpecContext) { runEntry(ctx, e, body) })
+	args := []any{ginkgo.Label(Labels(e)...), ginkgo.Offset(1)}
+	for _, d := range decorators {
+		if a, ok := d.(Applies); ok {
+			applies = append(applies, a)
+			continue
+		}
+		args = append(args, d)
+	}
+	args = append(args, func(ctx ginkgo.SpecContext) { runEntry(ctx, e, body, applies...) })
 	return ginkgo.It(specText(e), args...)
 }
 
 // Table registers every variant of a scenario as one DescribeTable. cases must hold exactly the
-// catalogue's variants: the catalogue, not the suite, says which variants exist.
-func Table[T any](sc catalog.Scenario, body func(r *Run, arg T), cases map[string]T) bool {
+// catalogue's variants: the catalogue, not the suite, says which variants exist. applies, when
+// given, decides each variant's applicability from the configuration and discovery (see Applies).
+func Table[T any](sc catalog.Scenario, body func(r *Run, arg T), cases map[string]T, applies ...func(p *Provider, arg T) string) bool {
 	if len(cases) != len(sc.Variants) {
 		panic(fmt.Sprintf("suite bug: %s has %d variants in the catalogue and %d cases", sc.ID, len(sc.Variants), len(cases)))
 	}
@@ -45,7 +60,11 @@ func Table[T any](sc catalog.Scenario, body func(r *Run, arg T), cases map[strin
 		entries = append(entries, ginkgo.Entry(specText(e), e, arg, ginkgo.Label(Labels(e)...), ginkgo.Offset(1)))
 	}
 	args := append([]any{func(ctx ginkgo.SpecContext, e catalog.Entry, arg T) {
-		runEntry(ctx, e, func(r *Run) { body(r, arg) })
+		var as []Applies
+		for _, a := range applies {
+			as = append(as, func(p *Provider) string { return a(p, arg) })
+		}
+		runEntry(ctx, e, func(r *Run) { body(r, arg) }, as...)
 	}}, entries...)
 	return ginkgo.DescribeTable(sc.Title, append(args, ginkgo.Offset(1))...)
 }
@@ -110,7 +129,7 @@ func controlFailure(p *Provider, needs []catalog.Need) (files []verdict.File, er
 
 var categoryTag = regexp.MustCompile(`^\[(security|error-code|format)( MUST)?\] `)
 
-func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
+func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run), applies ...Applies) {
 	p := Current()
 	if p == nil {
 		ginkgo.Fail("[error] no provider: the suite setup did not run")
@@ -123,6 +142,11 @@ func runEntry(ctx ginkgo.SpecContext, e catalog.Entry, body func(r *Run)) {
 	for _, n := range needs {
 		if why := needReason(p, n); why != "" {
 			skip(e, why)
+		}
+	}
+	for _, a := range applies {
+		if why := a(p); why != "" {
+			notApplicable(e, why)
 		}
 	}
 	if files, err := controlFailure(p, needs); err != nil {
@@ -183,6 +207,9 @@ func judge(ctx context.Context, p *Provider, e catalog.Entry, own bool, body fun
 	if a, ok := stop.(abortSignal); ok {
 		v = verdict.Verdict{ID: e.ID, Result: verdict.Error, Reason: string(a)}
 	}
+	if v.Result == verdict.Pass && v.Reason == "" {
+		v.Reason = r.passReason
+	}
 	v.Files = r.Log.Files()
 	// The one place every reason passes on its way to console and reports: matcher messages
 	// quote the provider's bytes, abort reasons its errors.
@@ -200,6 +227,13 @@ func (r *Run) expect(actual any) gomega.Assertion {
 		return r.g.Expect(actual)
 	}
 	return gomega.ExpectWithOffset(2, actual)
+}
+
+// Passed records what a PASS observed (every round of a race), kept as its reason like a FAIL's.
+func (r *Run) Passed(observed string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.passReason = observed
 }
 
 // Skip ends the scenario as SKIP with a reason the reports show.
@@ -241,6 +275,12 @@ func catchSignal(f func()) (stop signal) {
 	}()
 	f()
 	return nil
+}
+
+func notApplicable(e catalog.Entry, why string) {
+	ginkgo.AddReportEntry(verdict.EntryVerdict, verdict.Verdict{ID: e.ID, Result: verdict.Skip,
+		Reason: "does not apply: " + why, NotApplicable: true}, ginkgo.ReportEntryVisibilityNever)
+	ginkgo.Skip("does not apply: " + why)
 }
 
 func skip(e catalog.Entry, why string) {

@@ -16,33 +16,55 @@ import (
 var _ = Describe("authorization endpoint", func() {
 	harness.Table(catalog.AuthzUnregisteredRedirect, func(r *harness.Run, mutate redirectMutation) {
 		authzUnregisteredRedirect(r, config.Primary, mutate)
-	}, authzRedirectMutations)
+	}, authzRedirectMutations, func(p *harness.Provider, mutate redirectMutation) string {
+		client := p.Config.Clients.Primary
+		if client == nil || len(client.RedirectURIs) == 0 {
+			return "" // the needs decide
+		}
+		if wrong := mutate(client.RedirectURIs[0], client.RedirectURIs); wrong == "" || slices.Contains(client.RedirectURIs, wrong) {
+			return "the variant changes nothing in the primary client's redirect URIs"
+		}
+		return ""
+	})
 
 	harness.It(catalog.AuthzGrantNotAllowed, func(r *harness.Run) {
 		authzNoCode(r, config.Restricted)
-	})
+	}, harness.Applies(func(p *harness.Provider) string {
+		if c := p.Config.Clients.Restricted; c != nil && c.Allows("authorization_code") {
+			return "clients.restricted.grant_types includes authorization_code"
+		}
+		return ""
+	}))
 
 	harness.It(catalog.AuthzPKCERequired, func(r *harness.Run) {
 		authzPKCERequired(r, config.Public)
-	})
+	}, harness.Applies(func(p *harness.Provider) string {
+		if c := p.Config.Clients.Public; c != nil && c.PKCE != "required" {
+			return "set clients.public.pkce: required when the provider requires PKCE of the public client; the scenario asserts what the config states"
+		}
+		return ""
+	}))
 
 	harness.It(catalog.AuthzPKCEPlainUnsupported, func(r *harness.Run) {
-		methods := r.P.Discovery.CodeChallengeMethodsSupported
-		switch {
-		case len(methods) == 0:
-			r.NotApplicable("discovery has no code_challenge_methods_supported, so nothing says plain is unsupported")
-		case slices.Contains(methods, string(pkce.Plain)):
-			r.NotApplicable("discovery lists plain in code_challenge_methods_supported")
-		}
 		r.ExpectAuthzRefused(config.Primary, "", harness.WithVerifier(pkce.New(pkce.Plain)))
-	})
+	}, harness.Applies(func(p *harness.Provider) string {
+		switch methods := p.Discovery.CodeChallengeMethodsSupported; {
+		case len(methods) == 0:
+			return "discovery has no code_challenge_methods_supported, so nothing says plain is unsupported"
+		case slices.Contains(methods, string(pkce.Plain)):
+			return "discovery lists plain in code_challenge_methods_supported"
+		}
+		return ""
+	}))
 
 	harness.It(catalog.AuthzIssParameter, func(r *harness.Run) {
-		if !r.P.Discovery.AuthorizationResponseIssParameterSupported {
-			r.NotApplicable("discovery does not set authorization_response_iss_parameter_supported (RFC 9207 §3)")
-		}
 		Expect(r.Code(config.Primary)).To(oauth.CarryIssuer(r.P.Discovery.Issuer))
-	})
+	}, harness.Applies(func(p *harness.Provider) string {
+		if !p.Discovery.AuthorizationResponseIssParameterSupported {
+			return "discovery does not set authorization_response_iss_parameter_supported (RFC 9207 §3)"
+		}
+		return ""
+	}))
 
 	harness.It(catalog.AuthzParamsOnce, func(r *harness.Run) {
 		Expect(r.Code(config.Primary)).To(oauth.CarryEachParamOnce())

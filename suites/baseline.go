@@ -16,7 +16,7 @@ var _ = Describe("baseline", func() {
 	harness.It(catalog.BaselineExchange, func(r *harness.Run) {
 		code := r.Code(config.Primary)
 		resp := r.Send(r.Redeem(code, config.Primary, "valid redemption"))
-		openid := strings.Contains(" "+r.P.Config.ScopeOf(config.Primary)+" ", " openid ")
+		openid := strings.Contains(" "+code.Scope+" ", " openid ")
 		Expect(resp).To(oauth.BeTokenResponse(openid))
 	})
 

@@ -1,14 +1,13 @@
 package suites
 
 import (
-	"errors"
 	"fmt"
-	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/grantcheck/grantcheck/harness"
+	"github.com/grantcheck/grantcheck/harness/authorize"
 	"github.com/grantcheck/grantcheck/harness/catalog"
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/oauth"
@@ -50,28 +49,15 @@ var _ = Describe("code reuse", func() {
 		r.ExpectRevoked(rev)
 	})
 
-	// Rounds run at once, each with its own login and code, so several rounds cost about one.
+	// Each round is a fresh code whose redemptions are released together; rounds are sampled
+	// until the verdict holds (harness.RaceRounds), and a PASS keeps every round's answers too.
 	harness.It(catalog.CodeReuseConcurrent, func(r *harness.Run) {
 		c := r.P.Config.Concurrency
-		rounds := make(oauth.Rounds, c.Rounds)
-		errs := make([]error, c.Rounds)
-		var wg sync.WaitGroup
-		for k := range rounds {
-			wg.Go(func() {
-				code, err := r.TryCode(config.Primary)
-				if err != nil {
-					errs[k] = err
-					return
-				}
-				rounds[k], errs[k] = r.Race(c.Parallel, func(i int) *token.Request {
-					return r.Redeem(code, config.Primary, fmt.Sprintf("round %d of %d: parallel redemption %d of %d", k+1, c.Rounds, i+1, c.Parallel))
-				})
-			})
-		}
-		wg.Wait()
-		if err := errors.Join(errs...); err != nil {
-			r.Abort("%v", err)
-		}
-		Expect(rounds).To(oauth.WinOnceEachRound(r.Rejection))
+		judge := oauth.WinOnceEachRound(r.Rejection)
+		rounds := r.RaceRounds(c, func(code *authorize.Code, k, i int) *token.Request {
+			return r.Redeem(code, config.Primary, fmt.Sprintf("round %d: parallel redemption %d of %d", k+1, i+1, c.Parallel))
+		}, judge.Outcome)
+		Expect(rounds).To(judge)
+		r.Passed(judge.Summary())
 	})
 })

@@ -40,7 +40,8 @@ var _ = Describe("grant types", func() {
 			first := r.Tokens(r.Code(config.Primary), config.Primary)
 			rt := first.String("refresh_token")
 			if rt == "" {
-				r.Skip("the provider issued no refresh token to the primary client (scope " + r.P.Config.Provider.Scope + ")")
+				r.Skip(fmt.Sprintf("the provider issued no refresh token to the primary client (%s is %q)",
+					r.P.Config.ScopeKey(config.Primary), r.P.Config.ScopeOf(config.Primary)))
 			}
 			return r.Request(role, "refresh_token grant by a client configured without it").
 				Set("grant_type", "refresh_token").Set("refresh_token", rt)
@@ -48,6 +49,11 @@ var _ = Describe("grant types", func() {
 		"authorization_code": {config.Restricted, "authorization_code", func(r *harness.Run, role config.Role) *token.Request {
 			return r.Redeem(r.Code(config.Primary), role, "authorization_code grant by a client configured without it")
 		}},
+	}, func(p *harness.Provider, g forbiddenGrant) string {
+		if c := p.Config.Clients.Get(g.role); c != nil && c.Allows(g.grant) {
+			return fmt.Sprintf("clients.%s.grant_types includes %s", g.role, g.grant)
+		}
+		return ""
 	})
 })
 

@@ -23,7 +23,8 @@ var _ = Describe("ID token", func() {
 		resp := r.Tokens(code, config.Primary)
 		raw := resp.String("id_token")
 		if raw == "" {
-			r.Skip("the token response has no id_token (provider.scope is " + fmt.Sprintf("%q", r.P.Config.Provider.Scope) + "; baseline-exchange reports a missing one for scope openid)")
+			r.Skip(fmt.Sprintf("the token response has no id_token (%s is %q; baseline-exchange reports a missing one for scope openid)",
+				r.P.Config.ScopeKey(config.Primary), code.Scope))
 		}
 		jwksURI := r.P.Discovery.JWKSURI
 		if jwksURI == "" {

@@ -35,7 +35,12 @@ var _ = Describe("redirect_uri", func() {
 
 	harness.Table(catalog.RedirectURIMismatch, func(r *harness.Run, mutate redirectMutation) {
 		redirectMismatch(r, config.Primary, mutate)
-	}, tokenRedirectMutations)
+	}, tokenRedirectMutations, func(p *harness.Provider, mutate redirectMutation) string {
+		if c := p.Config.Clients.Primary; c != nil && len(c.RedirectURIs) > 0 && mutate(c.RedirectURIs[0], c.RedirectURIs) == "" {
+			return "the variant changes nothing in the primary client's redirect URIs"
+		}
+		return ""
+	})
 })
 
 // redirectMismatch: the role's code, redeemed with mutate(the redirect URI it was sent to), is rejected.

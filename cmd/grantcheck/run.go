@@ -95,12 +95,21 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, err
 	}
 	defer p.Close()
+	if via := p.Discovery.Redirected; via != "" {
+		fmt.Fprintf(stdout, "grantcheck: discovery: %s\n", via)
+	}
+	// The suite's own parallelism is never evidence: after a server failure the run goes on one
+	// request at a time, and says so once.
+	p.Gate().Notify(func(reason string) {
+		fmt.Fprintf(stdout, "grantcheck: %s; from now on the run does not overlap its requests (logins, controls, logins ahead, prefetches, race rounds), "+
+			"and retries a login or control that fails with a server error (harness/backoff)\n", p.Redactor().Clean(reason))
+	})
 	p.Artifacts = dir // screenshots of login pages no step matched, beside the reports
 	if err := p.Control(ctx); err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintf(stderr, "grantcheck: %s\n", line)
 		}
-		fmt.Fprintln(stderr, "grantcheck: the scenarios that need these clients' codes or tokens will be ERROR; fix the login steps or the client configuration first")
+		fmt.Fprintln(stderr, "grantcheck: the scenarios that need these clients' codes or tokens will be ERROR (each line above says what to do)")
 	}
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -142,6 +151,10 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	if err := summary(stdout, run); err != nil {
 		return exitUsage, err
+	}
+	if n := p.Gate().Retries(); n > 0 {
+		_, why := p.Gate().Serial()
+		fmt.Fprintf(stdout, "grantcheck: %d logins or requests were tried again after a server error; the run stopped overlapping after the first (%s)\n", n, p.Redactor().Clean(why))
 	}
 	if err := writeCI(stdout, run); err != nil {
 		return exitUsage, err

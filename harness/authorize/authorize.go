@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,6 +54,8 @@ type Code struct {
 	// Repeated holds the redirect's parameters that appear more than once (RFC 6749 §3.1 forbids
 	// it), each with all its values, redacted; nil when every parameter appears once.
 	Repeated url.Values
+	// Scope is the scope the authorization request asked for.
+	Scope string
 }
 
 // Refusal is an error the provider sent back to redirect_uri (RFC 6749 §4.1.2.1).
@@ -102,6 +105,9 @@ type Outcome struct {
 	RedirectURI string
 	// URL is where the flow ended (the redirect target or the page), redacted.
 	URL string
+	// Host is the host (host:port) of URL (EndedElsewhere: the host the login was not allowed to
+	// visit).
+	Host string
 	// Status is the HTTP status of the last page (EndedOnPage; 0 when the driver cannot see it).
 	Status int
 	// Detail says what the driver saw there, redacted: the forms of the page, its first words.
@@ -119,7 +125,8 @@ func (o Outcome) Err() error {
 	case EndedWithRefusal:
 		return &RefusalError{Refusal: *o.Refusal}
 	case EndedElsewhere:
-		return fmt.Errorf("login: redirected off the provider to %s, which is not a redirect URI of the client; not followed", o.URL)
+		return fmt.Errorf("login: redirected to host %s (%s), which is neither the provider's nor a redirect URI of the client; not followed. "+
+			"If the login passes through %s (a separate login or consent application), add it to login.hosts", o.Host, o.URL, o.Host)
 	case EndedBare:
 		return fmt.Errorf("login: the redirect to %s carries neither code nor error", o.RedirectURI)
 	}
@@ -182,8 +189,9 @@ type Driver struct {
 	Log       *transcript.Log
 	// Walker walks the pages; nil is the form driver over NewClient.
 	Walker Walker
-	// Hosts are the provider's hosts besides the authorization endpoint's; a redirect to any other
-	// host ends the flow as EndedElsewhere.
+	// Hosts are the provider's hosts besides the authorization endpoint's; with Login.Hosts (the
+	// hosts the configuration lets the login visit), a redirect to any other host ends the flow as
+	// EndedElsewhere, whichever driver walks the pages.
 	Hosts []string
 	// Stall, shared by the run's flows, counts logins in a row that ran out of Timeout; once it
 	// trips, every later flow fails at once (nil: no cut-off).
@@ -285,7 +293,7 @@ func (d *Driver) Flow(ctx context.Context, req Request) (Outcome, error) {
 	}
 	if landedAt == "" {
 		carries := learnCodes(red, land.Redirect)
-		return Outcome{Ending: EndedElsewhere, URL: red.Redact(land.Redirect.String()), CarriesCode: carries}, nil
+		return Outcome{Ending: EndedElsewhere, URL: red.Redact(land.Redirect.String()), Host: land.Redirect.Host, CarriesCode: carries}, nil
 	}
 	// The code's lifetime starts at the latest when the redirect carrying it was sent; a driver
 	// that cannot see that time reports none, and the flow's start is the safe bound.
@@ -296,12 +304,13 @@ func (d *Driver) Flow(ctx context.Context, req Request) (Outcome, error) {
 	return d.finish(land.Redirect, state, nonce, req, landedAt, issuedAt)
 }
 
-// providerHost: u is on the provider (the authorization endpoint's host or one of d.Hosts).
+// providerHost: u is on the provider (the authorization endpoint's host or one of d.Hosts) or on a
+// host login.hosts names.
 func (d *Driver) providerHost(start, u *url.URL) bool {
 	if strings.EqualFold(u.Host, start.Host) {
 		return true
 	}
-	for _, h := range d.Hosts {
+	for _, h := range append(slices.Clip(d.Hosts), d.Login.Hosts...) {
 		if strings.EqualFold(u.Host, h) {
 			return true
 		}
@@ -351,7 +360,7 @@ func (d *Driver) finish(target *url.URL, state, nonce string, req Request, redir
 	codes := params["code"]
 	out.Ending = EndedWithCode
 	out.Code = &Code{Value: codes[0], State: state, Nonce: nonce, ClientID: req.Client.ClientID, RedirectURI: redirect,
-		PKCE: req.PKCE, IssuedAt: issuedAt, ReceivedAt: time.Now(), Issuer: params.Get("iss"), Repeated: repeated}
+		PKCE: req.PKCE, IssuedAt: issuedAt, ReceivedAt: time.Now(), Issuer: params.Get("iss"), Repeated: repeated, Scope: req.Scope}
 	return out, nil
 }
 
@@ -398,4 +407,28 @@ func snippet(b []byte) string {
 		s = s[:160] + "…"
 	}
 	return "; page starts: " + s
+}
+
+// ServerFailure names the server error a flow ended in ("" for none): an error redirect with
+// server_error or temporarily_unavailable (RFC 6749 §4.1.2.1), or a page answered with HTTP 5xx.
+// Such an ending says the provider failed, not that it refused the request.
+func (o Outcome) ServerFailure() string {
+	switch {
+	case o.Ending == EndedWithRefusal && IsServerErrorCode(o.Refusal.Error):
+		return "an error redirect with error=" + o.Refusal.Error
+	case o.Ending == EndedOnPage && o.Status >= 500:
+		at := o.URL
+		if u, err := url.Parse(o.URL); err == nil {
+			u.RawQuery, u.Fragment = "", ""
+			at = u.String() // the query is the request, in the transcript
+		}
+		return fmt.Sprintf("a page answered HTTP %d at %s", o.Status, at)
+	}
+	return ""
+}
+
+// IsServerErrorCode: the provider says it failed (RFC 6749 §4.1.2.1 server_error,
+// temporarily_unavailable), whether at the authorization or, as some answer, the token endpoint.
+func IsServerErrorCode(code string) bool {
+	return code == "server_error" || code == "temporarily_unavailable"
 }

@@ -57,19 +57,21 @@ func newOP(t *testing.T) *fakeOP {
 		"/login":     (*fakeOP).loginPage,
 		"/consent":   (*fakeOP).consentPage,
 	}
-	srv := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		op.mu.Lock()
-		op.requests = append(op.requests, r.Method+" "+r.URL.Path)
-		h, ok := op.pages[r.URL.Path]
-		op.mu.Unlock()
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		h(op, w, r)
-	}))
-	op.URL = srv.URL
+	op.URL = loopback.Server(t, op).URL
 	return op
+}
+
+// ServeHTTP serves the fake provider's pages (a second server with it is a login on another host).
+func (op *fakeOP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	op.mu.Lock()
+	op.requests = append(op.requests, r.Method+" "+r.URL.Path)
+	h, ok := op.pages[r.URL.Path]
+	op.mu.Unlock()
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	h(op, w, r)
 }
 
 func (op *fakeOP) authorizePage(w http.ResponseWriter, r *http.Request) {

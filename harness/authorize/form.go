@@ -34,6 +34,7 @@ func (w *formWalker) Walk(ctx context.Context, r Route) (Landing, error) {
 	d := w.d
 	red := d.Log.Redactor
 	c := d.NewClient()
+	var refused refusedCookies
 	page := &pageRequest{method: http.MethodGet, url: r.AuthURL, step: "authorization request"}
 	w.last = time.Now()
 	for n := 0; n < d.Login.MaxPages; n++ {
@@ -47,6 +48,7 @@ func (w *formWalker) Walk(ctx context.Context, r Route) (Landing, error) {
 		}
 		w.last = sent
 		pageURL := resp.Request.RawRequest.URL
+		refused.check(c.GetClient().Jar, pageURL, resp.RawResponse)
 		if loc := resp.Header().Get("Location"); resp.StatusCode() >= 300 && resp.StatusCode() < 400 && loc != "" {
 			target, err := pageURL.Parse(loc)
 			if err != nil {
@@ -68,11 +70,16 @@ func (w *formWalker) Walk(ctx context.Context, r Route) (Landing, error) {
 			return Landing{}, err
 		}
 		if next == nil {
-			return Landing{PageURL: pageURL.String(), Status: resp.StatusCode(), Detail: miss}, nil
+			return Landing{PageURL: pageURL.String(), Status: resp.StatusCode(), Detail: miss + refused.note()}, nil
+		}
+		// A form posting off the provider (to a host login.hosts does not name) is a navigation
+		// like a redirect: reported, not sent.
+		if target, err := url.Parse(next.url); err == nil && r.Stop(target) {
+			return Landing{Redirect: target}, nil
 		}
 		page = next
 	}
-	return Landing{}, fmt.Errorf("login: no redirect to %s after %d pages (login.max_pages)", r.RedirectURI, d.Login.MaxPages)
+	return Landing{}, fmt.Errorf("login: no redirect to %s after %d pages (login.max_pages)%s", r.RedirectURI, d.Login.MaxPages, refused.note())
 }
 
 type pageRequest struct {

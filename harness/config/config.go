@@ -221,11 +221,22 @@ func (c *Client) UsesAssertion() bool {
 func (c *Client) Origin() string { return c.origin }
 
 // ScopeOf is the scope a role's requests send: the client's own, else provider.scope.
-func (c *Config) ScopeOf(r Role) string {
-	if cl := c.Clients.Get(r); cl != nil && cl.Scope != "" {
+func (c *Config) ScopeOf(r Role) string { return c.ScopeFor(c.Clients.Get(r)) }
+
+// ScopeFor is the scope a client's requests send: its own, else provider.scope.
+func (c *Config) ScopeFor(cl *Client) string {
+	if cl != nil && cl.Scope != "" {
 		return cl.Scope
 	}
 	return c.Provider.Scope
+}
+
+// ScopeKey names the setting a role's scope comes from, for messages.
+func (c *Config) ScopeKey(r Role) string {
+	if cl := c.Clients.Get(r); cl != nil && cl.Scope != "" {
+		return "clients." + string(r) + ".scope"
+	}
+	return "provider.scope"
 }
 
 // Allows reports whether grantType is among the client's grant types.
@@ -235,9 +246,13 @@ func (c *Client) Allows(grantType string) bool { return slices.Contains(c.GrantT
 type Login struct {
 	// Driver is how pages are walked: form (HTTP and HTML forms), browser (headless Chromium) or
 	// command (a program that logs in and prints where the provider redirected).
-	Driver   string `yaml:"driver"`
-	Username string `yaml:"username"`
-	Password string `yaml:"password" secret:"true"`
+	Driver string `yaml:"driver"`
+	// Hosts are the hosts (host or host:port) the login may visit besides the provider's own (the
+	// issuer's and the endpoints' hosts): a separate login or consent application, a hosted login
+	// domain. A redirect to any other host ends the flow, not followed, with a message naming it.
+	Hosts    []string `yaml:"hosts"`
+	Username string   `yaml:"username"`
+	Password string   `yaml:"password" secret:"true"`
 	// Steps are tried on every page, first match wins, until the redirect to the redirect URI.
 	Steps []Step `yaml:"steps"`
 	// MaxPages bounds one login; default 12.
@@ -300,11 +315,15 @@ type Timeouts struct {
 	Scenario Duration `yaml:"scenario"`
 }
 
-// Concurrency shapes the race of code-reuse-concurrent: one round is a sample, so several rounds,
-// each with a fresh code, run at once and the worst decides.
+// Concurrency shapes the race of code-reuse-concurrent: one round is a sample (a fresh code, its
+// redemptions released together), the worst round decides, and sampling goes on until the verdict
+// has held for Rounds rounds in a row, at most MaxRounds rounds. Rounds run a few at a time (at
+// most 16 redemptions in flight), one at a time once the run stopped overlapping (harness/backoff).
 type Concurrency struct {
-	// Rounds is how many fresh codes are raced for. Default 5.
+	// Rounds is how many rounds in a row the verdict must hold. Default 5.
 	Rounds int `yaml:"rounds"`
+	// MaxRounds bounds the sampling. Default 4 × Rounds.
+	MaxRounds int `yaml:"max_rounds"`
 	// Parallel is how many redemptions race for one code. Default 8.
 	Parallel int `yaml:"parallel"`
 }
@@ -399,6 +418,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Concurrency.Rounds == 0 {
 		c.Concurrency.Rounds = 5
+	}
+	if c.Concurrency.MaxRounds == 0 {
+		c.Concurrency.MaxRounds = 4 * c.Concurrency.Rounds
 	}
 	if c.Concurrency.Parallel == 0 {
 		c.Concurrency.Parallel = 8

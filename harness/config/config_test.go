@@ -453,6 +453,18 @@ login:
 			contains: []string{`"selenium" is not one of form, browser, command`},
 		},
 		{
+			name: "login.hosts entry with a scheme",
+			yaml: `provider:
+  issuer: https://id.example.com
+clients:
+  primary: {client_id: app-a, auth_method: none, redirect_uris: [https://app-a.example/cb]}
+login:
+  hosts: [login.example.com, "https://login.example.com/"]
+`,
+			want:     "t.yaml:6: login.hosts[1]: ",
+			contains: []string{"not a host or host:port"},
+		},
+		{
 			name: "command driver without a command",
 			yaml: `provider:
   issuer: https://id.example.com

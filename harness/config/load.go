@@ -374,6 +374,9 @@ func (p *parser) validate(c *Config) error {
 	if n := c.Concurrency.Parallel; n < 2 || n > 64 {
 		return p.fail("concurrency.parallel", "%d is not between 2 and 64", n)
 	}
+	if n := c.Concurrency.MaxRounds; n < c.Concurrency.Rounds || n > 200 {
+		return p.fail("concurrency.max_rounds", "%d is not between concurrency.rounds (%d) and 200", n, c.Concurrency.Rounds)
+	}
 	return nil
 }
 

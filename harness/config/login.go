@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 )
@@ -31,6 +32,11 @@ func (p *parser) validateLogin(c *Config) error {
 		}
 	default:
 		return p.fail("login.driver", "%q is not one of %s, %s, %s", l.Driver, DriverForm, DriverBrowser, DriverCommand)
+	}
+	for i, h := range l.Hosts {
+		if u, err := url.Parse("//" + h); err != nil || h == "" || u.Host != h || u.User != nil {
+			return p.fail(fmt.Sprintf("login.hosts[%d]", i), "%q is not a host or host:port (write login.example.com or login.example.com:8443, without scheme or path)", h)
+		}
 	}
 	if l.Ahead != nil && (*l.Ahead < 0 || *l.Ahead > 8) {
 		return p.fail("login.ahead", "%d is outside the sane range 0 to 8", *l.Ahead)

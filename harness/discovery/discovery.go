@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"mime"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -28,6 +29,10 @@ type Document struct {
 	ScopesSupported                   []string `json:"scopes_supported"`
 	// AuthorizationResponseIssParameterSupported: RFC 9207 §3.
 	AuthorizationResponseIssParameterSupported bool `json:"authorization_response_iss_parameter_supported"`
+
+	// Redirected says where the document was found when the standard address redirected (on the
+	// issuer's own origin); "" when it was served there. The run header shows it.
+	Redirected string `json:"-"`
 }
 
 // SupportsGrant follows OpenID Connect Discovery §3: an absent grant_types_supported means
@@ -44,12 +49,44 @@ func URL(issuer string) string {
 	return strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
 }
 
-// Fetch reads and checks the document; every error names the URL and what was wrong.
+// maxRedirects bounds how many redirects on the issuer's origin discovery follows.
+const maxRedirects = 5
+
+// Fetch reads and checks the document; every error names the URL and what was wrong. Redirects on
+// the issuer's own origin (scheme, host and port) are followed, at most maxRedirects, and recorded
+// in Document.Redirected: a provider serving the document only with a trailing slash answers the
+// standard path with 301. The issuer check below still applies to what was found there. A redirect
+// to another origin is not followed: the document a client finds for this issuer is not there.
 func Fetch(ctx context.Context, c *resty.Client, issuer string) (Document, error) {
 	u := URL(issuer)
-	resp, err := c.R().SetContext(ctx).SetHeader("Accept", "application/json").Get(u)
+	origin, err := url.Parse(u)
 	if err != nil {
-		return Document{}, fmt.Errorf("discovery: GET %s: %w", u, transcript.URLErrorCause(err))
+		return Document{}, fmt.Errorf("discovery: provider.issuer %q: %w", issuer, err)
+	}
+	var via []string
+	var resp *resty.Response
+	for {
+		resp, err = c.R().SetContext(ctx).SetHeader("Accept", "application/json").Get(u)
+		if err != nil {
+			return Document{}, fmt.Errorf("discovery: GET %s: %w", u, transcript.URLErrorCause(err))
+		}
+		loc := resp.Header().Get("Location")
+		if resp.StatusCode() < 300 || resp.StatusCode() >= 400 || loc == "" {
+			break
+		}
+		target, perr := resp.RawResponse.Request.URL.Parse(loc)
+		switch {
+		case perr != nil:
+			return Document{}, fmt.Errorf("discovery: GET %s answered %s with a Location that is not a URL: %q", u, resp.Status(), loc)
+		case !strings.EqualFold(target.Scheme, origin.Scheme) || !strings.EqualFold(target.Host, origin.Host):
+			return Document{}, fmt.Errorf("discovery: GET %s answered %s to %s, which is not on the issuer's origin %s://%s; not followed "+
+				"(OpenID Connect Discovery §4: the document is at the issuer + /.well-known/openid-configuration; if the provider lives at that address, set provider.issuer to its issuer)",
+				u, resp.Status(), target, origin.Scheme, origin.Host)
+		case len(via) == maxRedirects:
+			return Document{}, fmt.Errorf("discovery: GET %s: more than %d redirects (%s)", URL(issuer), maxRedirects, strings.Join(append(via, target.String()), " -> "))
+		}
+		via = append(via, u)
+		u = target.String()
 	}
 	body := resp.Body()
 	if resp.StatusCode() != 200 {
@@ -72,6 +109,9 @@ func Fetch(ctx context.Context, c *resty.Client, issuer string) (Document, error
 	}
 	if d.AuthorizationEndpoint == "" || d.TokenEndpoint == "" {
 		return Document{}, fmt.Errorf("discovery: %s lacks authorization_endpoint or token_endpoint", u)
+	}
+	if len(via) > 0 {
+		d.Redirected = fmt.Sprintf("%s redirected to %s (%d redirect(s) on the issuer's origin, followed)", URL(issuer), u, len(via))
 	}
 	return d, nil
 }

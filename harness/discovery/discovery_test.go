@@ -231,3 +231,65 @@ func TestSupportsGrant(t *testing.T) {
 		})
 	}
 }
+
+// TestFetchFollowsRedirectsOnTheIssuersOrigin: a provider serving its document only with a trailing
+// slash (301 from the standard path) is read there, and the run is told; the issuer check still
+// applies; a redirect to another origin is a setup error naming the Location; a loop is bounded.
+func TestFetchFollowsRedirectsOnTheIssuersOrigin(t *testing.T) {
+	const std = "/.well-known/openid-configuration"
+	other := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "{}")
+	}))
+	cases := []struct {
+		name    string
+		serve   func(issuer string, w http.ResponseWriter, r *http.Request)
+		wantErr []string
+	}{
+		{name: "trailing slash on the same origin", serve: func(iss string, w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == std {
+				http.Redirect(w, r, std+"/", http.StatusMovedPermanently)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, metadata(iss))
+		}},
+		{name: "same origin, another issuer in the document", serve: func(iss string, w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == std {
+				http.Redirect(w, r, std+"/", http.StatusMovedPermanently)
+				return
+			}
+			io.WriteString(w, metadata(iss+"/"))
+		}, wantErr: []string{"OpenID Connect Discovery §4.3"}},
+		{name: "another origin", serve: func(_ string, w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, other.URL+std, http.StatusFound)
+		}, wantErr: []string{"302 Found to " + other.URL + std, "not on the issuer's origin", "provider.issuer"}},
+		{name: "a loop", serve: func(_ string, w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, r.URL.Path+"x", http.StatusFound)
+		}, wantErr: []string{"more than 5 redirects"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var issuer string
+			srv := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { tc.serve(issuer, w, r) }))
+			issuer = srv.URL
+			doc, err := Fetch(context.Background(), client(t), issuer)
+			if len(tc.wantErr) == 0 {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := issuer + std + " redirected to " + issuer + std + "/"; !strings.HasPrefix(doc.Redirected, want) {
+					t.Errorf("Redirected = %q, want it to start %q", doc.Redirected, want)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("Fetch succeeded (%+v), want an error", doc)
+			}
+			for _, w := range tc.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}

@@ -145,7 +145,7 @@ func (p *prober) try(ctx context.Context, pr probe) (int, error) {
 	if len(redirect) == 0 {
 		return 0, fmt.Errorf("%s has no redirect_uris to obtain a code with", p.client.ClientID)
 	}
-	req := authorize.Request{Client: p.client, Scope: p.cfg.Provider.Scope, Extra: p.cfg.Provider.AuthorizeParams,
+	req := authorize.Request{Client: p.client, Scope: p.cfg.ScopeFor(p.client), Extra: p.cfg.Provider.AuthorizeParams,
 		RedirectURI: redirect[0]}
 	if sent := p.d.authz.Get("redirect_uri"); sent != "" && slices.Contains(redirect, sent) {
 		req.RedirectURI = sent

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/grantcheck/grantcheck/harness/backoff"
 )
 
 // StallLimit is how many exchanges in a row may go unanswered before the rest of the run is given
@@ -100,10 +102,13 @@ type breaker struct {
 	next    http.RoundTripper
 	timeout time.Duration
 	streak  Streak
+	// gate, when the run stopped overlapping, lets one exchange at a time through (until its body
+	// is closed); nil lets every one through.
+	gate *backoff.Gate
 }
 
-func newBreaker(next http.RoundTripper, timeout time.Duration) *breaker {
-	return &breaker{next: next, timeout: timeout,
+func newBreaker(next http.RoundTripper, timeout time.Duration, gate *backoff.Gate) *breaker {
+	return &breaker{next: next, timeout: timeout, gate: gate,
 		streak: Streak{What: "exchanges", Setting: "timeouts.request", Timeout: timeout}}
 }
 
@@ -114,14 +119,25 @@ func (b *breaker) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
+	release := func() {}
+	if b.gate != nil && !backoff.IsOnPurpose(req.Context()) {
+		var err error
+		if release, err = b.gate.Exchange(req.Context()); err != nil {
+			if req.Body != nil {
+				req.Body.Close()
+			}
+			return nil, fmt.Errorf("interrupted while waiting for the provider's other exchange: %w", err)
+		}
+	}
 	ctx, cancel := context.WithTimeout(req.Context(), b.timeout)
 	resp, err := b.next.RoundTrip(req.WithContext(ctx))
 	if err != nil {
 		cancel()
+		release()
 		return nil, b.failed(req.Context(), ctx, err)
 	}
-	resp.Body = &timedBody{ReadCloser: resp.Body, b: b, parent: req.Context(), ctx: ctx, cancel: cancel,
-		refusal: resp.StatusCode >= 400}
+	resp.Body = &timedBody{ReadCloser: resp.Body, b: b, parent: req.Context(), ctx: ctx,
+		cancel: func() { cancel(); release() }, refusal: resp.StatusCode >= 400}
 	return resp, nil
 }
 

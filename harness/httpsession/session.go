@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
+	"github.com/grantcheck/grantcheck/harness/backoff"
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
@@ -24,6 +25,8 @@ type Base struct {
 	// breaker applies timeouts.request and gives up on a provider that stopped answering; shared,
 	// so every scenario of the run sees the same streak.
 	breaker *breaker
+	// Gate is the provider's back-off state: after a server failure, one exchange at a time.
+	Gate *backoff.Gate
 }
 
 // NewBase applies the provider's TLS settings.
@@ -49,7 +52,8 @@ func NewBase(cfg *config.Config) (*Base, error) {
 	tlsCfg.InsecureSkipVerify = cfg.Provider.TLS.InsecureSkipVerify
 	tr.TLSClientConfig = tlsCfg
 	tr.MaxResponseHeaderBytes = MaxResponseHeaderBytes
-	return &Base{transport: tr, breaker: newBreaker(tr, cfg.Timeouts.Request.D())}, nil
+	gate := backoff.New(nil)
+	return &Base{transport: tr, Gate: gate, breaker: newBreaker(tr, cfg.Timeouts.Request.D(), gate)}, nil
 }
 
 // Close releases idle connections.

@@ -13,7 +13,7 @@ import (
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
 
-func parse(t *testing.T, extra string) *config.Config {
+func parse(t testing.TB, extra string) *config.Config {
 	t.Helper()
 	cfg, err := config.Parse("t.yaml", []byte(`provider:
   issuer: http://127.0.0.1

@@ -197,7 +197,21 @@ func (m *RoundsMatcher) Match(actual any) (bool, error) {
 			return false, nil
 		}
 	}
+	m.message = fmt.Sprintf("in each of %d rounds exactly one of the parallel redemptions issued tokens and every other was refused as required%s", len(rounds), every)
 	return true, nil
+}
+
+// Summary is every round's answers, after a match or a mismatch: a PASS records them as a FAIL does.
+func (m *RoundsMatcher) Summary() string { return m.message }
+
+// Outcome is the verdict rounds earn, as the category tag a failure carries ("security",
+// "error-code", "error-code MUST", …), "" when they pass: what the sampling watches for change.
+func (m *RoundsMatcher) Outcome(rounds Rounds) string {
+	if ok, err := m.Match(rounds); ok || err != nil {
+		return ""
+	}
+	tag, _, _ := strings.Cut(strings.TrimPrefix(m.message, "["), "]")
+	return tag
 }
 
 func (m *RoundsMatcher) FailureMessage(any) string { return m.message }

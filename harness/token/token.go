@@ -99,6 +99,13 @@ func New(c *resty.Client, log *transcript.Log, endpoint, step string) *Request {
 	return &Request{http: c, log: log, endpoint: endpoint, step: step, form: url.Values{}, method: http.MethodPost}
 }
 
+// Via sends the request through c instead of the client it was started with (a Volley's, whose
+// requests are released together); the transcript is the same.
+func (r *Request) Via(c *resty.Client) *Request {
+	r.http = c
+	return r
+}
+
 // Set sets a parameter to one value.
 func (r *Request) Set(name, value string) *Request {
 	delete(r.omitted, name)

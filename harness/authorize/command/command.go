@@ -1,7 +1,13 @@
 // Package command is the command login driver: a program the user supplies logs in however it
 // must (an MFA push, an internal SSO, a login API) and prints the URL the provider redirected to.
 // Contract: the environment carries the authorization request and the credentials (secrets never
-// go in argv); the last line of standard output is the redirect URL; exit status 0.
+// go in argv); the last line of standard output is the URL the flow ended at, and the exit status
+// is 0. That URL is the redirect the provider sent (to redirect_uri, with a code or an error), or,
+// when the provider shows a page instead of redirecting (an error page for an unregistered
+// redirect_uri or a client not allowed the code grant), the URL of that page; what the program
+// writes to standard error is kept as what it saw there. The authorization endpoint scenarios
+// judge an error page as the provider informing the resource owner (RFC 6749 §4.1.2.1). A non-zero
+// exit is the program's own failure: ERROR, never a verdict.
 package command
 
 import (
@@ -116,8 +122,11 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 	if r.Stop(target) {
 		return authorize.Landing{Redirect: target}, nil
 	}
-	return authorize.Landing{PageURL: last, Detail: fmt.Sprintf("login: the login command ended at %s, which is not a redirect to %s",
-		red.Redact(last), r.RedirectURI)}, nil
+	// The contract's answer when the provider shows a page instead of redirecting (an error page
+	// for an unregistered redirect_uri): that page's URL, and what the program saw on standard error
+	// (every secret in it learnt above).
+	return authorize.Landing{PageURL: last, Detail: fmt.Sprintf("login: the login command ended on the page %s, not a redirect to %s%s",
+		red.Redact(last), r.RedirectURI, w.quoteStderr(res.stderr))}, nil
 }
 
 // run starts the program in a process group of its own, waits for it to exit (or ctx to end),

@@ -48,6 +48,10 @@ func act(what string) int {
 		fmt.Fprintln(os.Stderr, "first line")
 		fmt.Fprintln(os.Stderr, "login failed for password", os.Getenv(EnvPassword))
 		return 3
+	case "errorpage": // the provider showed an error page instead of redirecting: its URL
+		fmt.Fprintln(os.Stderr, "the page says: redirect_uri is not registered")
+		fmt.Println(os.Getenv("PAGE_URL"))
+		return 0
 	case "nourl":
 		fmt.Println("done")
 		return 0
@@ -278,6 +282,50 @@ func TestCommandLeavesNoProcesses(t *testing.T) {
 			}
 			if alive(t, pidfile) {
 				t.Error("the program's child still runs after the login")
+			}
+		})
+	}
+}
+
+// TestCommandLandingsThroughFlow: what the command prints is judged like any driver's landing. An
+// error page's URL (the contract's answer when the provider does not redirect) is an error page
+// the authorization endpoint scenarios accept as a refusal, with the command's standard error as
+// what it saw; a page on a host neither the provider's nor in login.hosts ends the flow there,
+// naming the host and the key.
+func TestCommandLandingsThroughFlow(t *testing.T) {
+	cases := []struct {
+		name, page string
+		hosts      []string
+		want       authorize.Ending
+		says       []string
+	}{
+		{name: "an error page on the provider", page: "https://op.example/error?id=7", want: authorize.EndedOnPage,
+			says: []string{"https://op.example/error?id=7", "redirect_uri is not registered"}},
+		{name: "an error page on a host login.hosts names", page: "https://login.example:8443/oops",
+			hosts: []string{"login.example:8443"}, want: authorize.EndedOnPage, says: []string{"login.example:8443/oops"}},
+		{name: "a page on another host", page: "https://login.example:8443/oops", want: authorize.EndedElsewhere,
+			says: []string{"host login.example:8443", "login.hosts"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(mode, "1")
+			t.Setenv("PAGE_URL", tc.page)
+			log := transcript.NewLog(transcript.NewRedactor(password))
+			login := config.Login{Password: password, Hosts: tc.hosts, Command: []string{os.Args[0], "errorpage"}}
+			d := &authorize.Driver{Endpoint: "https://op.example/authorize", Login: login, Timeout: 10 * time.Second, Log: log,
+				Walker: &Walker{Login: login, Log: log}}
+			o, err := d.Flow(context.Background(), authorize.Request{Client: &config.Client{ClientID: "app-a",
+				RedirectURIs: []string{"https://app.example/cb"}}, Scope: "openid"})
+			if err != nil {
+				t.Fatalf("Flow: %v", err)
+			}
+			if o.Ending != tc.want {
+				t.Fatalf("ending %s, want %s (%+v)", o.Ending, tc.want, o)
+			}
+			for _, want := range tc.says {
+				if msg := o.Err().Error(); !strings.Contains(msg, want) {
+					t.Errorf("%q does not say %q", msg, want)
+				}
 			}
 		})
 	}
