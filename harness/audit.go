@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grantcheck/grantcheck/harness/backoff"
 	"github.com/grantcheck/grantcheck/harness/catalog"
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/verdict"
@@ -62,6 +63,52 @@ func (s fixedSlots) Acquire(ctx context.Context) error {
 }
 
 func (s fixedSlots) Release(error) { <-s }
+
+// GateSlots is n slots while the provider copes with overlapping work, and one once the gate has
+// seen a server failure (backoff.Gate.Overlap): audited clients then run one after another, as the
+// scenarios' logins do, so a fragile provider's failures under the audit's own concurrency never
+// become a client's ERROR or verdict. Slots already handed out finish; no new one starts until
+// the number running is below what the gate allows.
+func GateSlots(g *backoff.Gate, n int) ClientSlots { return &gateSlots{gate: g, n: max(n, 1)} }
+
+type gateSlots struct {
+	gate   *backoff.Gate
+	n      int
+	mu     sync.Mutex
+	active int
+	wake   chan struct{} // closed when a slot is released
+}
+
+func (s *gateSlots) Acquire(ctx context.Context) error {
+	for {
+		s.mu.Lock()
+		if s.active < s.gate.Overlap(s.n) {
+			s.active++
+			s.mu.Unlock()
+			return nil
+		}
+		if s.wake == nil {
+			s.wake = make(chan struct{})
+		}
+		wake := s.wake
+		s.mu.Unlock()
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
+}
+
+func (s *gateSlots) Release(error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.active--
+	if s.wake != nil {
+		close(s.wake)
+		s.wake = nil
+	}
+}
 
 // Audit runs every client's control, then every check for each client, as many clients at once as
 // slots allow. The controls all run first, so a check that needs another client's code (a code of

@@ -101,7 +101,7 @@ func auditCmd(args []string, stdout, stderr io.Writer) (int, error) {
 
 	started := time.Now()
 	var mu sync.Mutex
-	audits := p.Audit(context.Background(), mine, suites.AuditChecks(), harness.FixedSlots(*jobs), func(a harness.ClientAudit) {
+	audits := p.Audit(context.Background(), mine, suites.AuditChecks(), harness.GateSlots(p.Gate(), *jobs), func(a harness.ClientAudit) {
 		mu.Lock()
 		defer mu.Unlock()
 		fmt.Fprintf(stdout, "  %-24s %s\n", p.Redactor().Clean(a.Client.ClientID), clientLine(a))
