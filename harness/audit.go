@@ -48,22 +48,6 @@ type ClientSlots interface {
 	Release(failure error)
 }
 
-// FixedSlots is n slots, no back-off (n < 1 is 1).
-func FixedSlots(n int) ClientSlots { return make(fixedSlots, max(n, 1)) }
-
-type fixedSlots chan struct{}
-
-func (s fixedSlots) Acquire(ctx context.Context) error {
-	select {
-	case s <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
-}
-
-func (s fixedSlots) Release(error) { <-s }
-
 // GateSlots is n slots while the provider copes with overlapping work, and one once the gate has
 // seen a server failure (backoff.Gate.Overlap): audited clients then run one after another, as the
 // scenarios' logins do, so a fragile provider's failures under the audit's own concurrency never

@@ -64,7 +64,7 @@ func TestAuditChecksTheReferenceClients(t *testing.T) {
 	if got, want := len(checks)+1, len(catalog.AuditEntries()); got != want {
 		t.Fatalf("%d audit checks with the control, %d audit entries in the catalogue", got, want)
 	}
-	audits := p.Audit(context.Background(), cfg.AuditClients(), checks, harness.FixedSlots(4), nil)
+	audits := p.Audit(context.Background(), cfg.AuditClients(), checks, harness.GateSlots(p.Gate(), 4), nil)
 	applied := 0
 	for _, a := range audits {
 		for _, res := range a.Results {
@@ -103,7 +103,7 @@ func auditReference(t *testing.T, n int, fault string) []harness.ClientAudit {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	return p.Audit(context.Background(), cfg.AuditClients(), AuditChecks(), harness.FixedSlots(4), nil)
+	return p.Audit(context.Background(), cfg.AuditClients(), AuditChecks(), harness.GateSlots(p.Gate(), 4), nil)
 }
 
 // TestAuditFindsTheOneMisconfiguredClient: against 50 extra clients of every kind, the clean
