@@ -38,7 +38,9 @@ func (r *Run) ExpectAuthzEnding(o authorize.Outcome, role config.Role, unregiste
 	// A redirect to a host that is neither the provider's, nor in login.hosts, nor a host of the
 	// client's redirect URIs (the one sent included) may be the provider's own error pages on a
 	// separate login application: nothing was observed to judge, and the message names login.hosts.
-	if o.Ending == authorize.EndedElsewhere && !slices.ContainsFunc(append(r.Client(role).RedirectURIs, unregistered), func(u string) bool {
+	// A redirect that carries a code is judged wherever it goes: a code delivered anywhere but a
+	// registered redirect URI is a leak (FAIL:security), whoever's host that is.
+	if o.Ending == authorize.EndedElsewhere && !o.CarriesCode && !slices.ContainsFunc(append(r.Client(role).RedirectURIs, unregistered), func(u string) bool {
 		p, err := url.Parse(u)
 		return err == nil && strings.EqualFold(p.Host, o.Host)
 	}) {
