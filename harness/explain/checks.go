@@ -2,7 +2,6 @@ package explain
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/grantcheck/grantcheck/harness/config"
+	"github.com/grantcheck/grantcheck/harness/explain/answers"
 	"github.com/grantcheck/grantcheck/harness/pkce"
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
@@ -34,6 +34,7 @@ type diagnosis struct {
 	errCode    string // the response's "error"
 	errDesc    string // and its error_description
 	codeGrant  bool
+	heard      heard
 }
 
 // clientAuth is how the token request identifies and authenticates its client.
@@ -100,16 +101,14 @@ func newDiagnosis(in Input, red *transcript.Redactor) *diagnosis {
 		red.Learn("code", e.Form.Get("code"))
 	}
 	if t.Response != nil {
-		var body struct {
-			Error       string `json:"error"`
-			Description string `json:"error_description"`
-		}
-		if json.Unmarshal(t.Response.Body, &body) == nil {
-			d.errCode, d.errDesc = body.Error, body.Description
-		}
+		a, _ := answers.ParseAnswer(t.Response.Status, t.Response.Body)
+		d.errCode, d.errDesc = a.Error, a.Description
 		red.Redact(string(t.Response.Body)) // learns tokens of a successful answer
 	}
-	d.codeGrant = d.in.Token.Form.Get("grant_type") == "authorization_code"
+	// A token request without grant_type but with a code is read as a code exchange (GitHub's
+	// token endpoint documents no grant_type); its absence is noted.
+	g := d.in.Token.Form.Get("grant_type")
+	d.codeGrant = !in.NoRequest && (g == "authorization_code" || (g == "" && d.in.Token.Form.Get("code") != ""))
 	if in.Config != nil {
 		id := d.auth.id()
 		if id == "" {
@@ -161,6 +160,23 @@ func (d *diagnosis) fp(kind, v string) string {
 }
 
 func (d *diagnosis) run() {
+	if d.in.NoRequest {
+		for _, id := range StructuralCauseIDs[:len(StructuralCauseIDs)-1] {
+			d.skip(id, "the token request is not in the input ("+tellApart[id]+")")
+		}
+	} else {
+		d.structure()
+	}
+	d.listen()
+	d.weigh()
+	d.unexplained()
+}
+
+// structure runs the checks of the request against itself, the recording and the registration.
+func (d *diagnosis) structure() {
+	if !d.in.Token.Form.Has("grant_type") {
+		d.skip("grant_type", "the token request has no grant_type (RFC 6749 §4.1.3 requires it; some providers do not); read as a code exchange since it carries a code")
+	}
 	if d.codeGrant {
 		d.codeReused()
 		d.codeAge()
@@ -480,15 +496,19 @@ func (d *diagnosis) pkce() {
 			ev += fmt.Sprintf("; the verifier (%d characters) is also outside RFC 7636 §4.1's 43–128 unreserved characters", len(verifier))
 		}
 		d.add(PKCEVerifierMismatch, Certain, ev+" (RFC 7636 §4.6)",
-			"Keep the code_verifier made for this authorization request (in the session, keyed by state) and send "+
-				"that one; a verifier generated again at the callback, or one from another tab's flow, cannot match.")
+			fixVerifierMismatch)
 	case challenge == "" && hasVerifier:
 		d.add(PKCEVerifierUnexpected, Likely, fmt.Sprintf("the token request sends code_verifier %s but the authorization "+
 			"request sent no code_challenge; a provider must refuse that (RFC 9700 §4.8.2, PKCE downgrade)", d.fp("code_verifier", verifier)),
-			"Send the code_challenge (S256) in the authorization request of every flow that will send a verifier; "+
-				"check that the library's PKCE option is on for the authorization step, not only for the exchange.")
+			fixVerifierUnexpected)
 	}
 }
+
+const fixVerifierMismatch = "Keep the code_verifier made for this authorization request (in the session, keyed by state) and send " +
+	"that one; a verifier generated again at the callback, or one from another tab's flow, cannot match."
+
+const fixVerifierUnexpected = "Send the code_challenge (S256) in the authorization request of every flow that will send a verifier; " +
+	"check that the library's PKCE option is on for the authorization step, not only for the exchange."
 
 const fixVerifierMissing = "Send code_verifier with the code: the authorization request carried a challenge, so the " +
 	"provider will not redeem the code without the verifier it was made from (keep it in the session, keyed by state)."
@@ -584,7 +604,13 @@ func (d *diagnosis) grantType() {
 		}
 		return
 	}
-	if d.errCode == "unauthorized_client" || d.errCode == "unsupported_grant_type" {
+	// 401 is the status of failed client authentication (RFC 6749 §5.2), whatever error value a
+	// provider sends with it (Keycloak: 401 unauthorized_client for a wrong secret).
+	status := 0
+	if d.in.Token.Response != nil {
+		status = d.in.Token.Response.Status
+	}
+	if (d.errCode == "unauthorized_client" && status != 401) || d.errCode == "unsupported_grant_type" {
 		d.check(GrantTypeNotAllowed)
 		d.add(GrantTypeNotAllowed, Likely, fmt.Sprintf("grant_type=%s and %s", g, d.responseSays()), fix)
 		return

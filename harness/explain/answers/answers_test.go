@@ -1,0 +1,43 @@
+package answers
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// Every embedded file parses and passes validation: a bad entry fails the build's tests, never a run.
+func TestEmbeddedTableIsValid(t *testing.T) {
+	table, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if table.RFC == nil || len(table.Providers) == 0 {
+		t.Fatalf("table: %d providers, rfc %v", len(table.Providers), table.RFC != nil)
+	}
+}
+
+// Validation refuses what a table entry must not be: each case names the rule it breaks.
+func TestValidationRefuses(t *testing.T) {
+	const head = "name: X\nslug: x\nrecognise: {}\nentries:\n"
+	const tail = "    source: \"https://example.com/x\"\n    quote: \"q\"\n"
+	for _, c := range []struct{ name, entry, want string }{
+		{"unknown cause", "  - {error: invalid_grant, means: [code-gone]}\n", `"code-gone": not a cause id`},
+		{"bad regex", "  - {error: invalid_grant, says: \"(\", match: regex, means: [code-invalid]}\n", "not a Go regular expression"},
+		{"no source", "  - {error: invalid_grant, means: [code-invalid], source: \"\", quote: q}\n", "not an http(s) URL"},
+		{"says without match", "  - {error: invalid_grant, says: x, means: [code-invalid]}\n", "says without match"},
+		{"unknown key", "  - {error: invalid_grant, mean: [code-invalid]}\n", "field mean not found"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			body := head + c.entry
+			if !strings.Contains(c.entry, "source") {
+				body = strings.TrimSuffix(body, "}\n") + "," + strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(tail), "\n", ","), "    ", "") + "}\n"
+			}
+			fsys := fstest.MapFS{"providers/x.yaml": {Data: []byte(body)}, "rfc.yaml": {Data: []byte("name: R\nslug: rfc\nentries:\n  - {error: e, means: [code-invalid], source: \"https://r.example\", quote: q}\n")}}
+			_, err := load(fsys)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one containing %q\n%s", err, c.want, body)
+			}
+		})
+	}
+}
