@@ -167,7 +167,7 @@ func (d *diagnosis) weigh() {
 		hit := by[id]
 		words := says
 		if hit.Entry.Misleading != "" {
-			words += " (" + hit.Entry.Misleading + ")"
+			words += " (note: " + clip(hit.Entry.Misleading, maxNote) + ")"
 		}
 		if i := d.causeAt(id); i >= 0 { // the input shows it too
 			c := &d.causes[i]
@@ -339,6 +339,9 @@ func (d *diagnosis) providerInfo() *Provider {
 	p := h.recognised.Provider
 	return &Provider{Name: d.show(p.Name), By: d.show(h.recognised.By), Docs: d.show(p.Docs)}
 }
+
+// maxNote bounds a table entry's note quoted in evidence.
+const maxNote = 240
 
 // maxQuoted bounds the provider's text quoted in the report.
 const maxQuoted = 300

@@ -60,8 +60,10 @@ type Recognised struct {
 	By       string // a sentence: "the token endpoint's path ends in /oauth2/token"
 }
 
-// Recognise finds the provider by its token endpoint's host and path, the issuer, or the shape of
-// its answer, in that order of strength. nil when none fits.
+// Recognise finds the provider by its token endpoint's host, the issuer, the shape of its answer,
+// or its token endpoint's path, in that order. A path several providers share ("/oauth2/token"),
+// or of one segment ("/token"), recognises one of them only when that one's words fit the answer.
+// nil when none fits.
 func (t *Table) Recognise(w Where, a Answer) *Recognised {
 	var host, p string
 	if u, err := url.Parse(w.TokenURL); err == nil {
@@ -69,16 +71,9 @@ func (t *Table) Recognise(w Where, a Answer) *Recognised {
 	}
 	for _, pr := range t.Providers {
 		for _, s := range pr.Recognise.HostSuffixes {
-			s = strings.ToLower(strings.TrimPrefix(s, "*"))
-			if host != "" && (host == strings.TrimPrefix(s, ".") || strings.HasSuffix(host, "."+strings.TrimPrefix(s, "."))) {
-				return &Recognised{pr, fmt.Sprintf("the token endpoint's host %s ends in %s", host, strings.TrimPrefix(s, "."))}
-			}
-		}
-	}
-	for _, pr := range t.Providers {
-		for _, s := range pr.Recognise.TokenPathSuffixes {
-			if p != "" && s != "" && strings.HasSuffix(p, strings.TrimRight(s, "/")) {
-				return &Recognised{pr, fmt.Sprintf("the token endpoint's path ends in %s", s)}
+			s = strings.TrimPrefix(strings.ToLower(strings.TrimPrefix(s, "*")), ".")
+			if host != "" && s != "" && (host == s || strings.HasSuffix(host, "."+s)) {
+				return &Recognised{pr, fmt.Sprintf("the token endpoint's host %s ends in %s", host, s)}
 			}
 		}
 	}
@@ -93,6 +88,34 @@ func (t *Table) Recognise(w Where, a Answer) *Recognised {
 		if shape := pr.Recognise.Shape; len(shape) > 0 && containsAll(a.Members, shape) {
 			return &Recognised{pr, fmt.Sprintf("its answer has the members %s", strings.Join(shape, ", "))}
 		}
+	}
+	var longest string
+	var candidates []*Provider
+	for _, pr := range t.Providers {
+		for _, s := range pr.Recognise.TokenPathSuffixes {
+			s = strings.TrimRight(s, "/")
+			if p == "" || s == "" || !strings.HasSuffix(p, s) || len(s) < len(longest) {
+				continue
+			}
+			if len(s) > len(longest) {
+				longest, candidates = s, nil
+			}
+			if !slices.Contains(candidates, pr) {
+				candidates = append(candidates, pr)
+			}
+		}
+	}
+	if len(candidates) == 1 && strings.Count(longest, "/") >= 2 {
+		return &Recognised{candidates[0], fmt.Sprintf("the token endpoint's path ends in %s", longest)}
+	}
+	var fit []*Provider
+	for _, pr := range candidates {
+		if len(hits(pr, a, textScore)) > 0 {
+			fit = append(fit, pr)
+		}
+	}
+	if len(fit) == 1 {
+		return &Recognised{fit[0], fmt.Sprintf("the token endpoint's path ends in %s and the answer's words are %s's", longest, fit[0].Name)}
 	}
 	return nil
 }
