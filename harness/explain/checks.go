@@ -175,7 +175,14 @@ func (d *diagnosis) run() {
 // structure runs the checks of the request against itself, the recording and the registration.
 func (d *diagnosis) structure() {
 	if !d.in.Token.Form.Has("grant_type") {
-		d.skip("grant_type", "the token request has no grant_type (RFC 6749 §4.1.3 requires it; some providers do not); read as a code exchange since it carries a code")
+		d.skip("grant_type", "the token request has no grant_type (RFC 6749 §4.1.3 requires it; GitHub's endpoint does not): read as a code exchange")
+		if d.errCode == "invalid_request" || d.errCode == "unsupported_grant_type" {
+			d.add(RequestMalformed, Likely, "the token request has no grant_type, which RFC 6749 §4.1.3 requires, and "+d.responseSays(),
+				"Send grant_type=authorization_code with the code (RFC 6749 §4.1.3).")
+		}
+	}
+	if d.authz != nil && !d.authz.Has("response_type") {
+		d.skip("response_type", "the authorization request has no response_type (RFC 6749 §4.1.1 requires it; GitHub's endpoint does not): read as a code flow")
 	}
 	if d.codeGrant {
 		d.codeReused()

@@ -13,7 +13,7 @@ import (
 )
 
 // ErrNoTokenRequest: the input holds no token request to explain.
-var ErrNoTokenRequest = errors.New("no token request (a POST whose form body carries grant_type)")
+var ErrNoTokenRequest = errors.New("no token request (a POST whose form body carries grant_type, or a code with client_id or redirect_uri)")
 
 // FromHAR picks the exchange to explain from a recording: the last token request the provider
 // refused (else the last one), the redirect that delivered its code, and the authorization request
@@ -89,8 +89,9 @@ func FromRequest(authorizeURL string, method, rawURL string, h http.Header, body
 		if err != nil || u.Host == "" {
 			return in, errors.New("--authorize-url: not an absolute URL")
 		}
-		if !isAuthorizationRequest(u.Query()) {
-			return in, errors.New("--authorize-url: no response_type and client_id in its query; paste the whole authorization URL")
+		q := u.Query()
+		if q.Get("client_id") == "" && q.Get("redirect_uri") == "" && q.Get("code_challenge") == "" {
+			return in, errors.New("--authorize-url: no client_id, redirect_uri or code_challenge in its query; paste the whole authorization URL")
 		}
 		in.Authorize = &Step{URL: u}
 	}
@@ -99,6 +100,20 @@ func FromRequest(authorizeURL string, method, rawURL string, h http.Header, body
 	}
 	form, _ := url.ParseQuery(body)
 	in.Token = Token{Method: method, URL: rawURL, Header: h, Form: form, Response: resp}
+	return in, nil
+}
+
+// FromResponse is the input of --response alone: the provider's answer, no request.
+func FromResponse(authorizeURL string, resp *Response) (Input, error) {
+	in := Input{NoRequest: true}
+	if authorizeURL != "" {
+		u, err := url.Parse(strings.TrimSpace(authorizeURL))
+		if err != nil || u.Host == "" {
+			return in, errors.New("--authorize-url: not an absolute URL")
+		}
+		in.Authorize = &Step{URL: u}
+	}
+	in.Token.Response = resp
 	return in, nil
 }
 
@@ -120,11 +135,28 @@ func isTokenRequest(method string, h http.Header, body string) bool {
 		}
 	}
 	form, err := url.ParseQuery(body)
-	return err == nil && form.Get("grant_type") != ""
+	if err != nil {
+		return false
+	}
+	if form.Get("grant_type") != "" {
+		return true
+	}
+	// Without grant_type (GitHub's token endpoint documents none): a code with something that
+	// only a token request carries beside it (a login form's one-time "code" has none of these).
+	return form.Get("code") != "" && (form.Has("client_id") || form.Has("redirect_uri") || form.Has("code_verifier") ||
+		form.Has("client_secret") || strings.HasPrefix(strings.ToLower(h.Get("Authorization")), "basic "))
 }
 
+// isAuthorizationRequest: a code flow's authorization request, response_type=code or, where a
+// provider does not require it (GitHub), none with a client_id and redirect_uri.
 func isAuthorizationRequest(q url.Values) bool {
-	return strings.Contains(q.Get("response_type"), "code") && q.Get("client_id") != ""
+	if q.Get("client_id") == "" {
+		return false
+	}
+	if q.Has("response_type") {
+		return strings.Contains(q.Get("response_type"), "code")
+	}
+	return q.Get("redirect_uri") != ""
 }
 
 func tokenOf(e har.Entry) Token {

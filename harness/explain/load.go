@@ -52,6 +52,16 @@ func ReadRequest(authorizeURL string, request, response []byte) (Input, error) {
 	return FromRequest(authorizeURL, method, rawURL, header, body, resp)
 }
 
+// ReadResponse reads the provider's answer alone (raw HTTP or its JSON body), with the
+// authorization URL when known: the message-based causes, and what the request would add.
+func ReadResponse(authorizeURL string, response []byte) (Input, error) {
+	r, err := rawhttp.ParseResponse(response)
+	if err != nil {
+		return Input{}, &ResponseError{err}
+	}
+	return FromResponse(authorizeURL, NewResponse(r.Status, r.Header, r.Body))
+}
+
 // ResponseError is a problem with the response text, not the request, so a caller names the
 // right file.
 type ResponseError struct{ Err error }

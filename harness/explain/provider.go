@@ -92,9 +92,9 @@ func (h *heard) named() (ids []string, generic bool, by map[string]answers.Hit) 
 			}
 		}
 	}
-	if h.rfc {
-		generic = true
-	}
+	// Several sub-cases of one cause (Keycloak's one text for a missing and a wrong secret) are
+	// that cause: generic counts only when the causes differ.
+	generic = h.rfc || (generic && len(ids) > 1)
 	return ids, generic, by
 }
 
@@ -181,7 +181,7 @@ func (d *diagnosis) weigh() {
 		if generic && inputShows {
 			continue // the input already shows which cause it was
 		}
-		checked := slices.Contains(d.checked, id)
+		checked := d.ruledOut(id)
 		if checked {
 			if folded := d.fold(id, words); folded || generic {
 				continue // generic: the input rules this one out
@@ -220,6 +220,13 @@ func (d *diagnosis) fold(id, words string) bool {
 		}
 	}
 	return false
+}
+
+// ruledOut: the input was checked for the cause and does not show it (a check that could not
+// compare, for want of --config or of a step, does not rule it out).
+func (d *diagnosis) ruledOut(id string) bool {
+	return slices.Contains(d.checked, id) &&
+		!slices.ContainsFunc(d.notChecked, func(n string) bool { return strings.HasPrefix(n, id+":") })
 }
 
 func (d *diagnosis) causeAt(id string) int {

@@ -157,6 +157,9 @@ func (e *Entry) score(a Answer) (int, bool) {
 		return 0, false
 	}
 	statusDiffers := e.Status != 0 && a.Status != 0 && e.Status != a.Status
+	if e.Error == "" && e.Says == "" && e.Code == "" && (statusDiffers || a.Status == 0) {
+		return 0, false // an entry of a status alone (RFC 6749 §5.2's 401) needs that status
+	}
 	if e.Code != "" {
 		if hasCode(a, e.Code) {
 			return scoreExact, statusDiffers
