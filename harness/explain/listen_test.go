@@ -75,8 +75,8 @@ func TestProviderWordsWeighed(t *testing.T) {
 		provider:  "Keycloak", first: []string{explain.PKCEVerifierMismatch}, absent: []string{explain.None},
 		evidence: "not the one that produced this code",
 	}, {
-		name:     "a generic text gives each cause it fits, with what would tell them apart",
-		response: `{"error":"invalid_grant","error_description":"Code not valid"}`,
+		name:      "a generic text gives each cause it fits, with what would tell them apart",
+		response:  `{"error":"invalid_grant","error_description":"Code not valid"}`,
 		authorize: kcAuthz, provider: "Keycloak",
 		first:    []string{explain.CodeReused, explain.CodeInvalid},
 		evidence: "would tell: a HAR of the whole flow",

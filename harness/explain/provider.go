@@ -39,7 +39,9 @@ func (d *diagnosis) listen() {
 	table, err := answers.Load()
 	if err != nil {
 		d.skip("provider answers", err.Error())
-		return
+		if table == nil {
+			return
+		}
 	}
 	where := answers.Where{TokenURL: d.in.Token.URL}
 	if d.in.Config != nil {

@@ -169,6 +169,12 @@ func (e *Entry) score(a Answer) (int, bool) {
 		}
 	}
 	if e.Says == "" {
+		if e.Match == Exact { // "exactly no description": a dialect that never sends one (Duende)
+			if strings.TrimSpace(a.Description) != "" {
+				return 0, false
+			}
+			return scoreContains, statusDiffers
+		}
 		return scoreError, statusDiffers
 	}
 	desc, says := strings.TrimSpace(a.Description), strings.TrimSpace(e.Says)
@@ -222,7 +228,11 @@ func Match(p *Provider, a Answer) []Hit {
 func (t *Table) MatchWords(a Answer) []Hit {
 	var all []Hit
 	for _, p := range t.Providers {
-		all = append(all, hits(p, a, textScore)...)
+		for _, h := range hits(p, a, textScore) {
+			if h.Entry.Says != "" || h.Entry.Code != "" { // an absent description is no one's words
+				all = append(all, h)
+			}
+		}
 	}
 	return best(all)
 }
