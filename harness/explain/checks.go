@@ -92,6 +92,9 @@ func newDiagnosis(in Input, red *transcript.Redactor) *diagnosis {
 	}
 	d.auth.bodyID = d.in.Token.Form.Get("client_id")
 	d.auth.bodySecret, d.auth.hasBodySecret = d.in.Token.Form.Get("client_secret"), d.in.Token.Form.Has("client_secret")
+	for _, n := range in.Notes {
+		d.skip("input", n)
+	}
 	// Teach the redactor every secret of the input so no evidence line can carry one.
 	red.Learn("code", d.in.Token.Form.Get("code"))
 	red.Learn("code_verifier", d.in.Token.Form.Get("code_verifier"))

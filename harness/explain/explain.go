@@ -147,6 +147,9 @@ type Input struct {
 	Token   Token
 	// NoRequest: only the provider's answer is in the input (Token holds just its Response).
 	NoRequest bool
+	// Notes are what reading the input noticed (a parameter a provider does not require, entries
+	// let go); they are listed with what was not checked.
+	Notes []string
 	// Config is the client registration to compare with; nil without --config.
 	Config *config.Config
 }

@@ -26,7 +26,7 @@ func FromHAR(log *har.Log) (Input, error) {
 		}
 	}
 	if len(tokens) == 0 {
-		return Input{}, fmt.Errorf("%w among the %d entries", ErrNoTokenRequest, len(log.Entries))
+		return Input{}, ErrNoTokenRequest
 	}
 	target := tokens[len(tokens)-1]
 	for _, i := range tokens {
@@ -163,7 +163,7 @@ func tokenOf(e har.Entry) Token {
 	form, _ := url.ParseQuery(e.Body)
 	t := Token{At: e.Started, Method: e.Method, URL: e.URL, Header: e.Header, Form: form}
 	if e.Status != 0 {
-		t.Response = NewResponse(e.Status, e.RespHdr, e.RespBody)
+		t.Response = NewResponse(e.Status, e.RespHdr, e.RespBody())
 	}
 	return t
 }

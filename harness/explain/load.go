@@ -3,21 +3,64 @@ package explain
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/grantcheck/grantcheck/harness/explain/curl"
 	"github.com/grantcheck/grantcheck/harness/explain/har"
 	"github.com/grantcheck/grantcheck/harness/explain/rawhttp"
 )
 
-// ReadHAR reads a HAR recording and picks the exchange to explain.
+// maxKept bounds the entries a recording keeps for FromHAR (token requests, authorization
+// requests, redirects carrying a code): past it the older half is let go, and the answer says so.
+const maxKept = 4096
+
+// ReadHAR reads a HAR recording and picks the exchange to explain. It streams: of the entries
+// it keeps only those FromHAR reads (page assets, scripts and their bodies are read past), so
+// memory stays flat whatever the recording's size.
 func ReadHAR(r io.Reader) (Input, error) {
-	log, err := har.Read(r)
+	log := &har.Log{}
+	dropped := 0
+	_, n, err := har.ScanEntries(r, func(e *har.Entry) error {
+		if !relevant(e) {
+			return nil
+		}
+		if len(log.Entries) == maxKept {
+			half := maxKept / 2
+			dropped += half
+			log.Entries = append(log.Entries[:0], log.Entries[half:]...)
+		}
+		log.Entries = append(log.Entries, *e)
+		return nil
+	})
 	if err != nil {
 		return Input{}, err
 	}
-	return FromHAR(log)
+	in, err := FromHAR(log)
+	if errors.Is(err, ErrNoTokenRequest) {
+		return in, fmt.Errorf("%w among the %d entries", ErrNoTokenRequest, n)
+	}
+	if err == nil && dropped > 0 {
+		in.Notes = append(in.Notes, fmt.Sprintf("the recording holds more than %d token requests, authorization requests and "+
+			"redirects; the first %d were not kept, so an earlier redemption among them is not seen", maxKept, dropped))
+	}
+	return in, err
+}
+
+// relevant: an entry FromHAR may read, a token request or one whose URL or Location carries an
+// authorization request or a code.
+func relevant(e *har.Entry) bool {
+	if isTokenRequest(e.Method, e.Header, e.Body) {
+		return true
+	}
+	for _, raw := range []string{e.URL, e.RespHdr.Get("Location")} {
+		if strings.Contains(raw, "code=") || strings.Contains(raw, "client_id=") {
+			return true
+		}
+	}
+	return false
 }
 
 // ReadRequest reads a token request given as a curl command line or raw HTTP, with the
