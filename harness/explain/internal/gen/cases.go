@@ -98,7 +98,7 @@ var cases = []flowCase{
 
 	{name: "two-redirect-mismatch-and-verifier-missing", want: []string{"redirect-uri-mismatch", "pkce-verifier-missing"},
 		wantReference: []string{"pkce-verifier-missing", "redirect-uri-mismatch"}, // it says "code_verifier required"
-		config: "both", forms: []string{"har", "curl"}, role: primary,
+		config:        "both", forms: []string{"har", "curl"}, role: primary,
 		redeem: func(f *flow) error {
 			return f.send(f.valid(primary).Set("redirect_uri", "http://app-a.example/cb").Omit("code_verifier"))
 		}},
