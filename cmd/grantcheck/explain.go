@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/explain"
+	"github.com/grantcheck/grantcheck/harness/explain/answers"
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
 
@@ -33,6 +35,7 @@ func explainRun(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, 
 	authorizeURL := fs.String("authorize-url", "", "the authorization request URL (with --token-request)")
 	tokenPath := fs.String("token-request", "", `the token request: a curl command line or raw HTTP/1.1, in a file ("-": standard input)`)
 	responsePath := fs.String("response", "", `the provider's answer to the token request: raw HTTP or only the JSON body ("-": standard input); alone, it is enough to start`)
+	providerSlug := fs.String("provider", "", "the provider, when explain does not recognise it: "+providerChoices())
 	configPath := fs.String("config", "", "grantcheck configuration: compare with what the clients are registered for")
 	probe := fs.Bool("probe", false, "with --config: reproduce against the provider with fresh codes, one changed parameter at a time")
 	format := fs.String("format", "text", "output: text or json")
@@ -64,6 +67,12 @@ func explainRun(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, 
 	}
 	if err != nil {
 		return exitUsage, err
+	}
+	if *providerSlug != "" {
+		if table, _ := answers.Load(); table == nil || table.BySlug(*providerSlug) == nil {
+			return exitUsage, fmt.Errorf("explain: --provider %q: want one of %s", *providerSlug, providerChoices())
+		}
+		in.Provider = *providerSlug
 	}
 	var cfg *config.Config
 	if *configPath != "" {
@@ -98,6 +107,15 @@ func explainRun(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, 
 		return 0, nil
 	}
 	return 1, nil
+}
+
+// providerChoices lists the slugs --provider takes.
+func providerChoices() string {
+	table, _ := answers.Load()
+	if table == nil {
+		return "(the provider table does not load)"
+	}
+	return strings.Join(table.Slugs(), ", ")
 }
 
 func readHAR(path string) (explain.Input, error) {

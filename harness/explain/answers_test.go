@@ -106,6 +106,24 @@ func documented(t *testing.T, p *answers.Provider, e answers.Entry) explain.Inpu
 		in.Authorize = &explain.Step{URL: &url.URL{Scheme: "https", Host: "id.example", Path: "/" + strings.Trim(r.IssuerContains[0], "/") + "/authorize"}}
 	}
 	in.Token.Response = explain.NewResponse(status, http.Header{"Content-Type": {"application/json"}}, raw)
+	// A provider its recognise data cannot single out for this answer (no host of its own, a
+	// token path others share, no description to read) is named, as --provider does; one
+	// recognised as another provider is a fault of the table.
+	a, _ := answers.ParseAnswer(status, raw)
+	where := answers.Where{TokenURL: in.Token.URL}
+	if in.Authorize != nil {
+		where.Issuer = in.Authorize.URL.String()
+	}
+	table, _ := answers.Load()
+	switch r := table.Recognise(where, a); {
+	case r == nil:
+		if hits := table.MatchWords(a); len(hits) == 0 || hits[0].Provider != p {
+			in.Provider = p.Slug
+			t.Log("named with --provider: its recognise data and words cannot single it out for this answer")
+		}
+	case r.Provider != p:
+		t.Fatalf("the documented answer is recognised as %s's (%s)", r.Provider.Name, r.By)
+	}
 	return in
 }
 

@@ -147,6 +147,8 @@ type Input struct {
 	Token   Token
 	// NoRequest: only the provider's answer is in the input (Token holds just its Response).
 	NoRequest bool
+	// Provider is the slug of the provider the user named (--provider), "" to recognise it.
+	Provider string
 	// Notes are what reading the input noticed (a parameter a provider does not require, entries
 	// let go); they are listed with what was not checked.
 	Notes []string

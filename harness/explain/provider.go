@@ -51,7 +51,11 @@ func (d *diagnosis) listen() {
 		u.RawQuery, u.Fragment = "", ""
 		where.Issuer = u.String()
 	}
-	h.recognised = table.Recognise(where, h.answer)
+	if p := table.BySlug(d.in.Provider); p != nil {
+		h.recognised = &answers.Recognised{Provider: p, By: "named with --provider"}
+	} else {
+		h.recognised = table.Recognise(where, h.answer)
+	}
 	if h.recognised != nil {
 		h.hits = answers.Match(h.recognised.Provider, h.answer)
 	}

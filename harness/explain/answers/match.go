@@ -129,6 +129,25 @@ func containsAll(have, want []string) bool {
 	return true
 }
 
+// BySlug is the provider of that slug, nil when none.
+func (t *Table) BySlug(slug string) *Provider {
+	for _, p := range t.Providers {
+		if p.Slug == slug {
+			return p
+		}
+	}
+	return nil
+}
+
+// Slugs are every provider's slug, for a message naming the choices.
+func (t *Table) Slugs() []string {
+	var out []string
+	for _, p := range t.Providers {
+		out = append(out, p.Slug)
+	}
+	return out
+}
+
 // Hit is one entry that matches the answer.
 type Hit struct {
 	Provider *Provider
