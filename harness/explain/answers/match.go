@@ -73,6 +73,9 @@ func (t *Table) Recognise(w Where, a Answer) *Recognised {
 		for _, s := range pr.Recognise.HostSuffixes {
 			s = strings.TrimPrefix(strings.ToLower(strings.TrimPrefix(s, "*")), ".")
 			if host != "" && s != "" && (host == s || strings.HasSuffix(host, "."+s)) {
+				if host == s {
+					return &Recognised{pr, fmt.Sprintf("the token endpoint's host is %s", host)}
+				}
 				return &Recognised{pr, fmt.Sprintf("the token endpoint's host %s ends in %s", host, s)}
 			}
 		}
