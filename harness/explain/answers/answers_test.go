@@ -41,3 +41,39 @@ func TestValidationRefuses(t *testing.T) {
 		})
 	}
 }
+
+// Recognition: a host or a path only one provider uses decides; a shared or one-segment path
+// needs the provider's own words; nothing is guessed.
+func TestRecognise(t *testing.T) {
+	table, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := Answer{Status: 400, Error: "invalid_grant"}
+	for _, c := range []struct {
+		name  string
+		where Where
+		a     Answer
+		want  string // slug, "" for none
+	}{
+		{"Entra's host", Where{TokenURL: "https://login.microsoftonline.com/common/oauth2/v2.0/token"}, bare, "entra"},
+		{"GitHub's host", Where{TokenURL: "https://github.com/login/oauth/access_token"}, bare, "github"},
+		{"Keycloak's path", Where{TokenURL: "https://sso.example/realms/x/protocol/openid-connect/token"}, bare, "keycloak"},
+		{"Entra's shape on a shared path", Where{TokenURL: "https://id.example/oauth2/token"},
+			Answer{Status: 400, Error: "invalid_grant", Members: []string{"correlation_id", "error", "error_codes", "trace_id"}}, "entra"},
+		{"a shared path and a bare error", Where{TokenURL: "https://id.example/oauth2/token"}, bare, ""},
+		{"a one-segment path", Where{TokenURL: "https://id.example/token"}, bare, ""},
+		{"Keycloak's words on a shared path", Where{TokenURL: "https://id.example/oauth/token"},
+			Answer{Status: 400, Error: "invalid_grant", Description: "Code not valid"}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := ""
+			if r := table.Recognise(c.where, c.a); r != nil {
+				got = r.Provider.Slug
+			}
+			if got != c.want {
+				t.Errorf("recognised %q, want %q", got, c.want)
+			}
+		})
+	}
+}

@@ -60,10 +60,10 @@ type Recognised struct {
 	By       string // a sentence: "the token endpoint's path ends in /oauth2/token"
 }
 
-// Recognise finds the provider by its token endpoint's host, the issuer, the shape of its answer,
-// or its token endpoint's path, in that order. A path several providers share ("/oauth2/token"),
-// or of one segment ("/token"), recognises one of them only when that one's words fit the answer.
-// nil when none fits.
+// Recognise finds the provider by its token endpoint's host, a token endpoint path only it uses,
+// the issuer, the shape of its answer, in that order. A path several providers share
+// ("/oauth2/token"), or of one segment ("/token"), recognises one of them only when that one's
+// words fit the answer. nil when none fits.
 func (t *Table) Recognise(w Where, a Answer) *Recognised {
 	var host, p string
 	if u, err := url.Parse(w.TokenURL); err == nil {
@@ -78,18 +78,6 @@ func (t *Table) Recognise(w Where, a Answer) *Recognised {
 				}
 				return &Recognised{pr, fmt.Sprintf("the token endpoint's host %s ends in %s", host, s)}
 			}
-		}
-	}
-	for _, pr := range t.Providers {
-		for _, s := range pr.Recognise.IssuerContains {
-			if w.Issuer != "" && s != "" && strings.Contains(w.Issuer, s) {
-				return &Recognised{pr, fmt.Sprintf("the issuer contains %s", s)}
-			}
-		}
-	}
-	for _, pr := range t.Providers {
-		if shape := pr.Recognise.Shape; len(shape) > 0 && containsAll(a.Members, shape) {
-			return &Recognised{pr, fmt.Sprintf("its answer has the members %s", strings.Join(shape, ", "))}
 		}
 	}
 	var longest string
@@ -110,6 +98,18 @@ func (t *Table) Recognise(w Where, a Answer) *Recognised {
 	}
 	if len(candidates) == 1 && strings.Count(longest, "/") >= 2 {
 		return &Recognised{candidates[0], fmt.Sprintf("the token endpoint's path ends in %s", longest)}
+	}
+	for _, pr := range t.Providers {
+		for _, s := range pr.Recognise.IssuerContains {
+			if w.Issuer != "" && s != "" && strings.Contains(w.Issuer, s) {
+				return &Recognised{pr, fmt.Sprintf("the issuer contains %s", s)}
+			}
+		}
+	}
+	for _, pr := range t.Providers {
+		if shape := pr.Recognise.Shape; len(shape) > 0 && containsAll(a.Members, shape) {
+			return &Recognised{pr, fmt.Sprintf("its answer has the members %s", strings.Join(shape, ", "))}
+		}
 	}
 	var fit []*Provider
 	for _, pr := range candidates {
