@@ -142,6 +142,16 @@ func (d *diagnosis) add(id string, c Confidence, evidence, fix string) {
 	d.causes = append(d.causes, Cause{ID: id, Confidence: c, Evidence: evidence, Fix: fix})
 }
 
+// addReading adds a cause read from the answer's error value alone (its RFC 6749 §5.2 meaning),
+// not from the input: a provider table entry that names another cause overrides it (weigh).
+func (d *diagnosis) addReading(id string, c Confidence, evidence, fix string) {
+	fresh := d.causeAt(id) < 0 // a cause the input showed stays the input's
+	d.add(id, c, evidence, fix)
+	if fresh {
+		d.causes[len(d.causes)-1].reading = true
+	}
+}
+
 func (d *diagnosis) check(id string) {
 	if !slices.Contains(d.checked, id) {
 		d.checked = append(d.checked, id)
@@ -561,7 +571,7 @@ func (d *diagnosis) clientAuthentication() {
 			d.skip(ClientAuthentication, "the registered secret and method need --config (only the answer and a double authentication are judged)")
 		}
 		if d.errCode == "invalid_client" {
-			d.add(ClientAuthentication, Likely, fmt.Sprintf("%s to a request authenticating as %s with %s",
+			d.addReading(ClientAuthentication, Likely, fmt.Sprintf("%s to a request authenticating as %s with %s",
 				d.responseSays(), orUnknown(a.id()), a.method()), fixAuth)
 		}
 		return
@@ -622,14 +632,14 @@ func (d *diagnosis) grantType() {
 	}
 	if (d.errCode == "unauthorized_client" && status != 401) || d.errCode == "unsupported_grant_type" {
 		d.check(GrantTypeNotAllowed)
-		d.add(GrantTypeNotAllowed, Likely, fmt.Sprintf("grant_type=%s and %s", g, d.responseSays()), fix)
+		d.addReading(GrantTypeNotAllowed, Likely, fmt.Sprintf("grant_type=%s and %s", g, d.responseSays()), fix)
 		return
 	}
 	// Some providers answer invalid_request where RFC 6749 §5.2 wants unauthorized_client
 	// (node-oidc-provider 9: "requested grant type is not allowed for this client").
 	if desc := strings.ToLower(d.errDesc); d.errCode != "" && strings.Contains(desc, "grant") && strings.Contains(desc, "not allowed") {
 		d.check(GrantTypeNotAllowed)
-		d.add(GrantTypeNotAllowed, Likely, fmt.Sprintf("grant_type=%s and %s, saying %q", g, d.responseSays(), clipText(d.errDesc)), fix)
+		d.addReading(GrantTypeNotAllowed, Likely, fmt.Sprintf("grant_type=%s and %s, saying %q", g, d.responseSays(), clipText(d.errDesc)), fix)
 		return
 	}
 	d.skip(GrantTypeNotAllowed, "the client's registered grant types need --config (only the answer is judged)")

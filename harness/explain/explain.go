@@ -78,6 +78,8 @@ type Cause struct {
 	Source string `json:"source,omitempty"`
 	// named: the provider's own words name this cause (not only an error value's RFC meaning).
 	named bool
+	// reading: only the error value's RFC meaning gave this cause, no check of the input.
+	reading bool
 }
 
 // Report is the answer: causes most likely first, and what was and was not checked.

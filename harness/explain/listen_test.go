@@ -100,6 +100,11 @@ func TestProviderWordsWeighed(t *testing.T) {
 		provider:  "GitHub", first: []string{explain.RedirectURIMismatch},
 		note: "no response_type",
 	}, {
+		name:     "a misused code is read through the table: Keycloak's invalid_client for a bearer-only client",
+		token:    kcCurl(validForm),
+		response: answer("400 Bad Request", `{"error":"invalid_client","error_description":"Bearer-only not allowed"}`),
+		provider: "Keycloak", first: []string{explain.GrantTypeNotAllowed}, absent: []string{explain.ClientAuthentication},
+	}, {
 		name:     "a chunked raw HTTP answer is decoded",
 		token:    kcCurl(validForm),
 		response: "HTTP/1.1 401 Unauthorized\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n5f\r\n{\"error\":\"invalid_client\",\"error_description\":\"Invalid client or Invalid client credentials\"}\r\n0\r\n\r\n",

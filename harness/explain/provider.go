@@ -167,6 +167,12 @@ func (d *diagnosis) weigh() {
 	h := &d.heard
 	ids, generic, by := h.named()
 	says := d.providerWords()
+	// A provider's table entry reads its dialect: a cause only the error value's RFC meaning gave
+	// ("invalid_client" read as client authentication) yields to what the entry names (Keycloak's
+	// invalid_client "Bearer-only not allowed" is a client that may not get tokens at all).
+	if !h.rfc && len(ids) > 0 {
+		d.causes = slices.DeleteFunc(d.causes, func(c Cause) bool { return c.reading && !slices.Contains(ids, c.ID) })
+	}
 	// The input shows a cause: a text that fits several causes adds none it does not show.
 	inputShows := len(d.causes) > 0
 	for _, id := range ids {
