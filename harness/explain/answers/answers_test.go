@@ -77,3 +77,12 @@ func TestRecognise(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkLoad: parsing and validating the whole table, once per explain run.
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		if _, err := load(files); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
