@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grantcheck/grantcheck/harness/explain/answers"
 	"github.com/grantcheck/grantcheck/harness/explain/har"
 )
 
@@ -30,7 +31,7 @@ func FromHAR(log *har.Log) (Input, error) {
 	}
 	target := tokens[len(tokens)-1]
 	for _, i := range tokens {
-		if log.Entries[i].Status >= 400 {
+		if refusedEntry(&log.Entries[i]) {
 			target = i
 		}
 	}
@@ -79,6 +80,16 @@ func FromHAR(log *har.Log) (Input, error) {
 		in.Authorize = fallback // a flow whose state the app changed: still the nearest authorization request
 	}
 	return in, nil
+}
+
+// refusedEntry: the provider said no, with an error status or, in the dialect of providers that
+// answer HTTP 200 {"error": …} (GitHub), with an error member.
+func refusedEntry(e *har.Entry) bool {
+	if e.Status >= 400 {
+		return true
+	}
+	a, _ := answers.ParseAnswer(e.Status, e.RespBody())
+	return a.Error != ""
 }
 
 // FromRequest builds the input of --authorize-url and --token-request (and --response).

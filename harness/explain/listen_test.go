@@ -198,3 +198,29 @@ func TestInputBytesEscaped(t *testing.T) {
 		}
 	}
 }
+
+// In a recording, a token request answered HTTP 200 with an error member (GitHub's dialect) is the
+// refused one to explain, even when a later exchange succeeded.
+func TestHARPicksA200Refusal(t *testing.T) {
+	entry := func(at, code, body string) map[string]any {
+		return map[string]any{"startedDateTime": at, "time": 1,
+			"request": map[string]any{"method": "POST", "url": "https://github.com/login/oauth/access_token", "headers": []any{},
+				"postData": map[string]any{"mimeType": "application/x-www-form-urlencoded", "text": "client_id=Iv1.abc&client_secret=s3cr3t-gh&code=" + code}},
+			"response": map[string]any{"status": 200, "headers": []any{}, "content": map[string]any{"text": body}}}
+	}
+	raw, err := json.Marshal(map[string]any{"log": map[string]any{"entries": []any{
+		entry("2026-12-01T20:00:00Z", "c0de-first", `{"error":"bad_verification_code","error_description":"The code passed is incorrect or expired."}`),
+		entry("2026-12-01T20:00:09Z", "c0de-second", `{"access_token":"gho_abcdefabcdefabcdef","token_type":"bearer","scope":""}`),
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := explain.ReadHAR(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := explain.Diagnose(in, nil)
+	if rep.Answer == nil || !rep.Answer.Refused || rep.Causes[0].ID == explain.None || providerName(rep) != "GitHub" {
+		t.Fatalf("the 200 refusal was not the one explained:\n%s", text(t, rep))
+	}
+}
