@@ -82,6 +82,12 @@ func TestProviderWordsWeighed(t *testing.T) {
 		evidence: "would tell: a HAR of the whole flow",
 		note:     "the token request is not in the input",
 	}, {
+		name:      "a provider's generic text and a second mistake: the text's causes first, the mistake kept",
+		authorize: kcAuthz,
+		token:     kcCurl("grant_type=authorization_code&code=c0de-abcdef&redirect_uri=https%3A%2F%2Fshop.example%2Fcb%2F&code_verifier=" + verifier),
+		response:  answer("400 Bad Request", `{"error":"invalid_grant","error_description":"Code not valid"}`),
+		provider:  "Keycloak", first: []string{explain.CodeReused, explain.CodeInvalid, explain.RedirectURIMismatch},
+	}, {
 		name:     "an unknown provider's bare invalid_grant is never none",
 		token:    "curl https://id.example/token -d grant_type=authorization_code -d code=c0de-abcdef -d client_id=app -d redirect_uri=https://app.example/cb",
 		response: answer("400 Bad Request", `{"error":"invalid_grant"}`),

@@ -173,8 +173,11 @@ func (d *diagnosis) weigh() {
 	if !h.rfc && len(ids) > 0 {
 		d.causes = slices.DeleteFunc(d.causes, func(c Cause) bool { return c.reading && !slices.Contains(ids, c.ID) })
 	}
-	// The input shows a cause: a text that fits several causes adds none it does not show.
-	inputShows := len(d.causes) > 0
+	// The input shows which of a generic text's causes it was: the others are not added. An error
+	// value's RFC meaning yields to any cause the input shows; a provider's own generic text only
+	// to one of its causes (Keycloak's "Code not valid" with a redirect_uri that also differs: the
+	// code was refused first, the redirect_uri is a second mistake).
+	inputShows := slices.ContainsFunc(d.causes, func(c Cause) bool { return h.rfc || slices.Contains(ids, c.ID) })
 	for _, id := range ids {
 		hit := by[id]
 		words := says
