@@ -1,8 +1,10 @@
 // Package explain names why one token request failed. It reads the exchange as recorded (the
 // authorization request, the redirect carrying the code, the token requests and answers), compares
-// it with itself and, when given, with the client's registration, and reports every cause that
-// holds with its evidence. Secrets appear only as transcript fingerprints. Nothing is sent: the
-// probe (probe.go) is separate and opt-in.
+// it with itself and, when given, with the client's registration, reads the provider's answer
+// through the table of what real providers answer (package answers; provider.go weighs the two),
+// and reports every cause that holds with its evidence, the provider's cited. A refusal is never
+// "none". Secrets appear only as transcript fingerprints, and every text leaves with the input's
+// control bytes escaped. Nothing is sent: the probe (probe.go) is separate and opt-in.
 package explain
 
 import (
