@@ -81,8 +81,9 @@ func TestExplain5MBHARMemory(t *testing.T) {
 	}
 }
 
-// BenchmarkExplain200MBHAR: a 200 MB recording in two shapes a hostile or careless export takes,
-// 600,000 small entries and one 200 MB base64 body, each ending in the failing flow. It reports
+// BenchmarkExplain200MBHAR: a 200 MB recording in three shapes a hostile or careless export
+// takes, 600,000 small entries, 12,800 token requests with 16 KB headers (all kept: the bound on
+// kept entries shows) and one 200 MB base64 body, each ending in the failing flow. It reports
 // the heap's peak (sampled) as peak-heap-MB; the bar is 100 MB whatever the size (issue 16 item
 // 10). The file is generated in the benchmark's temporary folder, never committed.
 //
@@ -96,6 +97,12 @@ func BenchmarkExplain200MBHAR(b *testing.B) {
 		{"600k-small-entries", func(w *bufio.Writer) {
 			for i := range 600_000 {
 				fmt.Fprintf(w, `{"startedDateTime":"2026-12-01T20:00:00.000Z","time":1,"request":{"method":"GET","url":"https://app-a.example/static/%07d.js","headers":[{"name":"Accept","value":"*/*"}]},"response":{"status":200,"headers":[{"name":"Content-Type","value":"text/javascript"}],"content":{"text":"%s"}}},`, i, strings.Repeat("x", 130))
+			}
+		}},
+		{"12k-token-requests-16KB-headers", func(w *bufio.Writer) {
+			big := strings.Repeat("h", 16<<10)
+			for i := range 12_800 {
+				fmt.Fprintf(w, `{"startedDateTime":"2026-12-01T19:00:00.000Z","time":1,"request":{"method":"POST","url":"https://id.example/token","headers":[{"name":"X-Pad","value":"%s"}],"postData":{"mimeType":"application/x-www-form-urlencoded","text":"grant_type=authorization_code&code=other-%07d"}},"response":{"status":200,"headers":[],"content":{"text":"{}"}}},`, big, i)
 			}
 		}},
 		{"one-200MB-base64-body", func(w *bufio.Writer) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/grantcheck/grantcheck/harness/explain/curl"
@@ -13,26 +14,34 @@ import (
 	"github.com/grantcheck/grantcheck/harness/explain/rawhttp"
 )
 
-// maxKept bounds the entries a recording keeps for FromHAR (token requests, authorization
-// requests, redirects carrying a code): past it the older half is let go, and the answer says so.
-const maxKept = 4096
+// maxKept and maxKeptBytes bound the entries a recording keeps for FromHAR (token requests,
+// authorization requests, redirects carrying a code): past either the older half is let go, and
+// the answer says so.
+const (
+	maxKept      = 4096
+	maxKeptBytes = 16 << 20
+)
 
 // ReadHAR reads a HAR recording and picks the exchange to explain. It streams: of the entries
 // it keeps only those FromHAR reads (page assets, scripts and their bodies are read past), so
 // memory stays flat whatever the recording's size.
 func ReadHAR(r io.Reader) (Input, error) {
 	log := &har.Log{}
-	dropped := 0
+	dropped, size := 0, 0
 	_, n, err := har.ScanEntries(r, func(e *har.Entry) error {
 		if !relevant(e) {
 			return nil
 		}
-		if len(log.Entries) == maxKept {
-			half := maxKept / 2
+		if len(log.Entries) == maxKept || size+e.Size() > maxKeptBytes {
+			half := len(log.Entries) / 2
+			for i := range half {
+				size -= log.Entries[i].Size()
+			}
 			dropped += half
-			log.Entries = append(log.Entries[:0], log.Entries[half:]...)
+			log.Entries = slices.Delete(log.Entries, 0, half)
 		}
 		log.Entries = append(log.Entries, *e)
+		size += e.Size()
 		return nil
 	})
 	if err != nil {
@@ -43,8 +52,9 @@ func ReadHAR(r io.Reader) (Input, error) {
 		return in, fmt.Errorf("%w among the %d entries", ErrNoTokenRequest, n)
 	}
 	if err == nil && dropped > 0 {
-		in.Notes = append(in.Notes, fmt.Sprintf("the recording holds more than %d token requests, authorization requests and "+
-			"redirects; the first %d were not kept, so an earlier redemption among them is not seen", maxKept, dropped))
+		in.Notes = append(in.Notes, fmt.Sprintf("the recording holds more token requests, authorization requests and "+
+			"redirects than explain keeps (%d, %d MB); the first %d were not kept, so an earlier redemption among them is not seen",
+			maxKept, maxKeptBytes>>20, dropped))
 	}
 	return in, err
 }
