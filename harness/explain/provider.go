@@ -59,7 +59,7 @@ func (d *diagnosis) listen() {
 	if h.recognised != nil {
 		h.hits = answers.Match(h.recognised.Provider, h.answer)
 	}
-	if len(h.hits) == 0 {
+	if h.recognised == nil { // another provider's words are no reading of a recognised one's answer
 		h.hits = table.MatchWords(h.answer)
 		if h.recognised == nil && len(h.hits) > 0 && onlyProvider(h.hits) != nil {
 			h.recognised = &answers.Recognised{Provider: onlyProvider(h.hits), By: "its answer's words are this provider's"}
