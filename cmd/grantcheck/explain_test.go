@@ -123,6 +123,7 @@ func TestExplainErrorsAreOneLine(t *testing.T) {
 		"bad response":     {[]string{"--token-request", good, "--response", badResp}, "--response " + badResp + ": response: neither"},
 		"both inputs":      {[]string{"--har", garbage, "--token-request", quote}, "give --har FILE, or"},
 		"no input":         {[]string{"--format", "json"}, "--response FILE alone"},
+		"nested too deep":  {[]string{"--har", write("deep.har", `{"log":{"comment":`+strings.Repeat("[", 5000)+strings.Repeat("]", 5000)+`}}`)}, "nested deeper than"},
 		"control bytes":    {[]string{"--token-request", write("esc.http", "POST /token HTTP/1.1\r\nHost: id.example\r\nX\x1b]0;TITLE\x07: 1\r\n\r\ngrant_type=authorization_code&code=abcd")}, "--token-request"},
 		"probe alone":      {[]string{"--har", garbage, "--probe"}, "--probe needs --config"},
 		"bad format":       {[]string{"--har", garbage, "--format", "xml"}, "want text or json"},
