@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -109,7 +110,7 @@ func FromRequest(authorizeURL string, method, rawURL string, h http.Header, body
 	if !isTokenRequest(method, h, body) {
 		return in, fmt.Errorf("%w; got %s with %d bytes of body", ErrNoTokenRequest, method, len(body))
 	}
-	form, _ := url.ParseQuery(body)
+	form, _ := formOf(h, body)
 	in.Token = Token{Method: method, URL: rawURL, Header: h, Form: form, Response: resp}
 	return in, nil
 }
@@ -140,13 +141,8 @@ func isTokenRequest(method string, h http.Header, body string) bool {
 	if !strings.EqualFold(method, http.MethodPost) {
 		return false
 	}
-	if ct := h.Get("Content-Type"); ct != "" {
-		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/x-www-form-urlencoded" {
-			return false
-		}
-	}
-	form, err := url.ParseQuery(body)
-	if err != nil {
+	form, ok := formOf(h, body)
+	if !ok {
 		return false
 	}
 	if form.Get("grant_type") != "" {
@@ -156,6 +152,36 @@ func isTokenRequest(method string, h http.Header, body string) bool {
 	// only a token request carries beside it (a login form's one-time "code" has none of these).
 	return form.Get("code") != "" && (form.Has("client_id") || form.Has("redirect_uri") || form.Has("code_verifier") ||
 		form.Has("client_secret") || strings.HasPrefix(strings.ToLower(h.Get("Authorization")), "basic "))
+}
+
+// formOf reads a token request's parameters: a form body (RFC 6749 §4.1.3), or the JSON object
+// some SDKs send instead (auth0-spa-js posts JSON to Auth0's /oauth/token), its values as text.
+func formOf(h http.Header, body string) (url.Values, bool) {
+	mt := "application/x-www-form-urlencoded"
+	if ct := h.Get("Content-Type"); ct != "" {
+		mt, _, _ = mime.ParseMediaType(ct)
+	}
+	switch {
+	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+		var doc map[string]any
+		if json.Unmarshal([]byte(body), &doc) != nil {
+			return nil, false
+		}
+		form := url.Values{}
+		for k, v := range doc {
+			switch v := v.(type) {
+			case string:
+				form.Set(k, v)
+			case float64, bool:
+				form.Set(k, fmt.Sprint(v))
+			}
+		}
+		return form, true
+	case mt == "application/x-www-form-urlencoded":
+		form, err := url.ParseQuery(body)
+		return form, err == nil
+	}
+	return nil, false
 }
 
 // isAuthorizationRequest: a code flow's authorization request, response_type=code or, where a
@@ -171,7 +197,7 @@ func isAuthorizationRequest(q url.Values) bool {
 }
 
 func tokenOf(e har.Entry) Token {
-	form, _ := url.ParseQuery(e.Body)
+	form, _ := formOf(e.Header, e.Body)
 	t := Token{At: e.Started, Method: e.Method, URL: e.URL, Header: e.Header, Form: form}
 	if e.Status != 0 {
 		t.Response = NewResponse(e.Status, e.RespHdr, e.RespBody())

@@ -111,6 +111,12 @@ func TestProviderWordsWeighed(t *testing.T) {
 		response: answer("400 Bad Request", `{"error":"invalid_client","error_description":"Bearer-only not allowed"}`),
 		provider: "Keycloak", first: []string{explain.GrantTypeNotAllowed}, absent: []string{explain.ClientAuthentication},
 	}, {
+		name: "a token request with a JSON body (auth0-spa-js) and Auth0's documented answer",
+		token: `curl https://shop.eu.auth0.com/oauth/token -H 'Content-Type: application/json' ` +
+			`-d '{"grant_type":"authorization_code","client_id":"spa","code":"c0de-abcdef","redirect_uri":"https://shop.example/cb","code_verifier":"` + verifier + `"}'`,
+		response: answer("403 Forbidden", `{"error":"invalid_grant","error_description":"Invalid authorization code"}`),
+		provider: "Auth0", first: []string{explain.CodeReused, explain.CodeExpired, explain.CodeInvalid, explain.ClientMismatch},
+	}, {
 		name:     "a chunked raw HTTP answer is decoded",
 		token:    kcCurl(validForm),
 		response: "HTTP/1.1 401 Unauthorized\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n5f\r\n{\"error\":\"invalid_client\",\"error_description\":\"Invalid client or Invalid client credentials\"}\r\n0\r\n\r\n",
