@@ -11,9 +11,7 @@ import (
 // heard is what the provider's answer says, read through the table of real providers' answers.
 type heard struct {
 	answer     answers.Answer
-	json       bool                // the body is a JSON object
 	recognised *answers.Recognised // nil: not recognised
-	byWords    bool                // recognised by its words alone (no host, path, issuer or shape)
 	hits       []answers.Hit
 	rfc        bool // no provider entry matched: hits are RFC 6749 §5.2's meaning of the error value
 }
@@ -32,7 +30,7 @@ func (d *diagnosis) listen() {
 		return
 	}
 	h := &d.heard
-	h.answer, h.json = answers.ParseAnswer(r.Status, r.Body)
+	h.answer, _ = answers.ParseAnswer(r.Status, r.Body)
 	if !d.refused() {
 		return
 	}
@@ -57,13 +55,13 @@ func (d *diagnosis) listen() {
 		h.recognised = table.Recognise(where, h.answer)
 	}
 	if h.recognised != nil {
+		// A recognised provider's answer is read through its own entries (or the RFC), never
+		// through another provider's words.
 		h.hits = answers.Match(h.recognised.Provider, h.answer)
-	}
-	if h.recognised == nil { // another provider's words are no reading of a recognised one's answer
+	} else {
 		h.hits = table.MatchWords(h.answer)
-		if h.recognised == nil && len(h.hits) > 0 && onlyProvider(h.hits) != nil {
-			h.recognised = &answers.Recognised{Provider: onlyProvider(h.hits), By: "its answer's words are this provider's"}
-			h.byWords = true
+		if p := onlyProvider(h.hits); p != nil {
+			h.recognised = &answers.Recognised{Provider: p, By: "its answer's words are this provider's"}
 		}
 	}
 	if len(h.hits) == 0 {
@@ -72,7 +70,11 @@ func (d *diagnosis) listen() {
 	}
 }
 
+// onlyProvider is the one provider all hits are of, nil when none or several.
 func onlyProvider(hits []answers.Hit) *answers.Provider {
+	if len(hits) == 0 {
+		return nil
+	}
 	p := hits[0].Provider
 	for _, h := range hits[1:] {
 		if h.Provider != p {
