@@ -189,7 +189,10 @@ func (d *diagnosis) weigh() {
 		if i := d.causeAt(id); i >= 0 { // the input shows it too
 			c := &d.causes[i]
 			if !h.rfc {
-				c.Confidence, c.named = Certain, true
+				c.named = true
+				if !generic { // a text naming only this cause agrees with the input: certain
+					c.Confidence = Certain
+				}
 				d.cite(c, hit)
 			}
 			c.Evidence += "; " + words
