@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -196,11 +197,14 @@ func (e *Entry) validate() error {
 	if !isURL(e.Source) {
 		return fmt.Errorf("source %q is not an http(s) URL", e.Source)
 	}
-	if e.Quote == "" {
-		return fmt.Errorf("no quote from the source")
+	if e.Quote == "" || utf8.RuneCountInString(e.Quote) > maxQuote {
+		return fmt.Errorf("the quote from the source is empty or longer than %d characters", maxQuote)
 	}
 	return nil
 }
+
+// maxQuote is the longest excerpt of a source an entry quotes.
+const maxQuote = 200
 
 func isURL(s string) bool {
 	u, err := url.Parse(s)

@@ -25,6 +25,7 @@ func TestValidationRefuses(t *testing.T) {
 		{"unknown cause", "  - {error: invalid_grant, means: [code-gone]}\n", `"code-gone": not a cause id`},
 		{"bad regex", "  - {error: invalid_grant, says: \"(\", match: regex, means: [code-invalid]}\n", "not a Go regular expression"},
 		{"no source", "  - {error: invalid_grant, means: [code-invalid], source: \"\", quote: q}\n", "not an http(s) URL"},
+		{"long quote", "  - {error: invalid_grant, means: [code-invalid], source: \"https://example.com/x\", quote: \"" + strings.Repeat("q", 201) + "\"}\n", "longer than 200"},
 		{"says without match", "  - {error: invalid_grant, says: x, means: [code-invalid]}\n", "says without match"},
 		{"unknown key", "  - {error: invalid_grant, mean: [code-invalid]}\n", "field mean not found"},
 	} {
