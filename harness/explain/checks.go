@@ -227,8 +227,10 @@ func (d *diagnosis) responseSays() string {
 	}
 	if d.errCode != "" {
 		s += " " + d.errCode
-	} else if r.Status >= 200 && r.Status < 300 {
+	} else if d.issued() {
 		s += " with tokens"
+	} else {
+		s += " without tokens or an error value"
 	}
 	return s
 }

@@ -99,6 +99,12 @@ func TestProviderWordsWeighed(t *testing.T) {
 		response: answer("400 Bad Request", `{"error":"temporarily_unavailable_x"}`),
 		first:    []string{explain.Unexplained}, absent: []string{explain.None},
 	}, {
+		name:     "HTTP 200 without tokens (a login page at a wrong token URL) is no success",
+		token:    "curl https://id.example/login -d grant_type=authorization_code -d code=c0de-abcdef -d client_id=app",
+		response: "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><title>Sign in</title></html>",
+		first:    []string{explain.Unexplained}, absent: []string{explain.None},
+		evidence: "without tokens",
+	}, {
 		name:      "authorization URL without response_type, token request without grant_type",
 		authorize: "https://github.com/login/oauth/authorize?client_id=Iv1.abc&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&state=s1",
 		token:     "curl https://github.com/login/oauth/access_token -d client_id=Iv1.abc -d client_secret=s3cr3t-gh -d code=c0de-abcdef -d redirect_uri=https://app.example/cb/",

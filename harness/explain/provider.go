@@ -17,10 +17,23 @@ type heard struct {
 }
 
 // refused: the provider said no. An error member is a refusal whatever the status: some providers
-// answer HTTP 200 with {"error": …} (a dialect RFC 6749 §5.2 does not allow, but they do).
+// answer HTTP 200 with {"error": …} (a dialect RFC 6749 §5.2 does not allow, but they do). So is
+// an answer without an access_token (RFC 6749 §5.1 requires one), such as a login page served
+// at a wrong token endpoint URL.
 func (d *diagnosis) refused() bool {
 	r := d.in.Token.Response
-	return r != nil && (r.Status >= 400 || d.errCode != "")
+	return r != nil && (r.Status >= 400 || d.errCode != "" || !d.issued())
+}
+
+// issued: the answer is a successful token response (RFC 6749 §5.1): 2xx (or unknown) with an
+// access_token.
+func (d *diagnosis) issued() bool {
+	r := d.in.Token.Response
+	if r == nil || r.Status >= 300 || (r.Status != 0 && r.Status < 200) {
+		return false
+	}
+	a, ok := answers.ParseAnswer(r.Status, r.Body)
+	return ok && a.Error == "" && slices.Contains(a.Members, "access_token")
 }
 
 // listen reads the answer through the provider table. It runs after newDiagnosis set errCode.
