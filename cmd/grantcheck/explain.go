@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/explain"
+	"github.com/grantcheck/grantcheck/harness/explain/answers"
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
 
@@ -17,14 +19,23 @@ import (
 const maxInput = 4 << 20
 
 // explainCmd names why one token request failed. Exit 0: no cause found; 1: at least one cause;
-// 2: usage or unreadable input.
+// 2: usage or unreadable input. An error quotes the input, so it leaves escaped like the report.
 func explainCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	code, err := explainRun(args, stdin, stdout, stderr)
+	if err != nil {
+		err = errors.New(transcript.Escape(err.Error()))
+	}
+	return code, err
+}
+
+func explainRun(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	harPath := fs.String("har", "", "HAR 1.2 file exported from the browser's developer tools (or a proxy)")
 	authorizeURL := fs.String("authorize-url", "", "the authorization request URL (with --token-request)")
 	tokenPath := fs.String("token-request", "", `the token request: a curl command line or raw HTTP/1.1, in a file ("-": standard input)`)
-	responsePath := fs.String("response", "", "the provider's answer to the token request: raw HTTP or only the JSON body")
+	responsePath := fs.String("response", "", `the provider's answer to the token request: raw HTTP or only the JSON body ("-": standard input); alone, it is enough to start`)
+	providerSlug := fs.String("provider", "", "the provider, when explain does not recognise it: "+providerChoices())
 	configPath := fs.String("config", "", "grantcheck configuration: compare with what the clients are registered for")
 	probe := fs.Bool("probe", false, "with --config: reproduce against the provider with fresh codes, one changed parameter at a time")
 	format := fs.String("format", "text", "output: text or json")
@@ -37,8 +48,8 @@ func explainCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, 
 	if *format != "text" && *format != "json" {
 		return exitUsage, fmt.Errorf("explain: --format %q: want text or json", *format)
 	}
-	if (*harPath == "") == (*tokenPath == "") {
-		return exitUsage, errors.New("explain: give either --har FILE or --token-request FILE (with --authorize-url URL)")
+	if *harPath != "" && *tokenPath != "" || *harPath == "" && *tokenPath == "" && *responsePath == "" {
+		return exitUsage, errors.New("explain: give --har FILE, or --token-request FILE (with --authorize-url URL and --response FILE), or --response FILE alone")
 	}
 	if *harPath != "" && (*authorizeURL != "" || *responsePath != "") {
 		return exitUsage, errors.New("explain: --authorize-url and --response go with --token-request, not --har")
@@ -56,6 +67,12 @@ func explainCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, 
 	}
 	if err != nil {
 		return exitUsage, err
+	}
+	if *providerSlug != "" {
+		if table, _ := answers.Load(); table == nil || table.BySlug(*providerSlug) == nil {
+			return exitUsage, fmt.Errorf("explain: --provider %q: want one of %s", *providerSlug, providerChoices())
+		}
+		in.Provider = *providerSlug
 	}
 	var cfg *config.Config
 	if *configPath != "" {
@@ -92,6 +109,15 @@ func explainCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, 
 	return 1, nil
 }
 
+// providerChoices lists the slugs --provider takes.
+func providerChoices() string {
+	table, _ := answers.Load()
+	if table == nil {
+		return "(the provider table does not load)"
+	}
+	return strings.Join(table.Slugs(), ", ")
+}
+
 func readHAR(path string) (explain.Input, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -106,6 +132,17 @@ func readHAR(path string) (explain.Input, error) {
 }
 
 func readRequest(authorizeURL, tokenPath, responsePath string, stdin io.Reader) (explain.Input, error) {
+	if tokenPath == "" {
+		resp, err := readInput(responsePath, stdin)
+		if err != nil {
+			return explain.Input{}, fmt.Errorf("--response: %w", err)
+		}
+		in, err := explain.ReadResponse(authorizeURL, resp)
+		if err != nil {
+			return explain.Input{}, fmt.Errorf("--response %s: %w", responsePath, err)
+		}
+		return in, nil
+	}
 	text, err := readInput(tokenPath, stdin)
 	if err != nil {
 		return explain.Input{}, fmt.Errorf("--token-request: %w", err)

@@ -1,6 +1,7 @@
 package explain_test
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -8,7 +9,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/grantcheck/grantcheck/harness/explain"
 )
@@ -76,4 +79,123 @@ func TestExplain5MBHARMemory(t *testing.T) {
 	if total := after.TotalAlloc - before.TotalAlloc; total > 100<<20 {
 		t.Errorf("explaining a %d-byte HAR allocated %d MB", len(har), total>>20)
 	}
+}
+
+// BenchmarkExplain200MBHAR: a 200 MB recording in three shapes a hostile or careless export
+// takes, 600,000 small entries, 12,800 token requests with 16 KB headers (all kept: the bound on
+// kept entries shows) and one 200 MB base64 body, each ending in the failing flow. It reports
+// the heap's peak (sampled) as peak-heap-MB; the bar is 100 MB whatever the size (issue 16 item
+// 10). The file is generated in the benchmark's temporary folder, never committed.
+//
+//	go test ./harness/explain -run '^$' -bench Explain200MB -benchtime 1x
+func BenchmarkExplain200MBHAR(b *testing.B) {
+	flow := flowEntries(b)
+	for _, shape := range []struct {
+		name  string
+		write func(w *bufio.Writer)
+	}{
+		{"600k-small-entries", func(w *bufio.Writer) {
+			for i := range 600_000 {
+				fmt.Fprintf(w, `{"startedDateTime":"2026-12-01T20:00:00.000Z","time":1,"request":{"method":"GET","url":"https://app-a.example/static/%07d.js","headers":[{"name":"Accept","value":"*/*"}]},"response":{"status":200,"headers":[{"name":"Content-Type","value":"text/javascript"}],"content":{"text":"%s"}}},`, i, strings.Repeat("x", 130))
+			}
+		}},
+		{"12k-token-requests-16KB-headers", func(w *bufio.Writer) {
+			big := strings.Repeat("h", 16<<10)
+			for i := range 12_800 {
+				fmt.Fprintf(w, `{"startedDateTime":"2026-12-01T19:00:00.000Z","time":1,"request":{"method":"POST","url":"https://id.example/token","headers":[{"name":"X-Pad","value":"%s"}],"postData":{"mimeType":"application/x-www-form-urlencoded","text":"grant_type=authorization_code&code=other-%07d"}},"response":{"status":200,"headers":[],"content":{"text":"{}"}}},`, big, i)
+			}
+		}},
+		{"one-200MB-base64-body", func(w *bufio.Writer) {
+			w.WriteString(`{"startedDateTime":"2026-12-01T20:00:00.000Z","time":1,"request":{"method":"GET","url":"https://app-a.example/video.mp4","headers":[]},"response":{"status":200,"headers":[],"content":{"encoding":"base64","text":"`)
+			chunk := strings.Repeat("QUJD", 1<<16)
+			for range 200 << 20 / len(chunk) {
+				w.WriteString(chunk)
+			}
+			w.WriteString(`"}}},`)
+		}},
+	} {
+		b.Run(shape.name, func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "big.har")
+			f, err := os.Create(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			w := bufio.NewWriterSize(f, 1<<20)
+			w.WriteString(`{"log":{"version":"1.2","entries":[`)
+			shape.write(w)
+			w.Write(flow)
+			w.WriteString(`]}}`)
+			if err := w.Flush(); err != nil {
+				b.Fatal(err)
+			}
+			st, _ := f.Stat()
+			f.Close()
+			b.SetBytes(st.Size())
+			for b.Loop() {
+				peak := heapPeak(func() {
+					f, err := os.Open(path)
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer f.Close()
+					in, err := explain.ReadHAR(f)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if rep := explain.Diagnose(in, nil); rep.Causes[0].ID != explain.RedirectURIMismatch {
+						b.Fatalf("diagnosed %s", rep.Causes[0].ID)
+					}
+				})
+				b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+			}
+		})
+	}
+}
+
+// flowEntries are the recorded failing flow's entries as JSON, comma-separated.
+func flowEntries(tb testing.TB) []byte {
+	raw, err := os.ReadFile(filepath.Join("testdata", "cases", "redirect-uri-mismatch", "flow.har"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var doc struct {
+		Log struct {
+			Entries []json.RawMessage `json:"entries"`
+		} `json:"log"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		tb.Fatal(err)
+	}
+	var parts [][]byte
+	for _, e := range doc.Log.Entries {
+		parts = append(parts, e)
+	}
+	return bytes.Join(parts, []byte(","))
+}
+
+// heapPeak runs f and samples the heap in use meanwhile, returning the most seen.
+func heapPeak(f func()) uint64 {
+	runtime.GC()
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > peak.Load() {
+				peak.Store(m.HeapInuse)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	f()
+	close(done)
+	<-stopped
+	return peak.Load()
 }

@@ -113,7 +113,7 @@ func recordedCases(t *testing.T, root string, cfg *config.Config) {
 			}
 		}
 	}
-	for _, id := range explain.CauseIDs {
+	for _, id := range explain.StructuralCauseIDs {
 		if !firstOn[id] {
 			t.Errorf("no recorded case is diagnosed first as %s", id)
 		}

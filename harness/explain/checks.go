@@ -2,7 +2,6 @@ package explain
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/grantcheck/grantcheck/harness/config"
+	"github.com/grantcheck/grantcheck/harness/explain/answers"
 	"github.com/grantcheck/grantcheck/harness/pkce"
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
@@ -34,6 +34,7 @@ type diagnosis struct {
 	errCode    string // the response's "error"
 	errDesc    string // and its error_description
 	codeGrant  bool
+	heard      heard
 }
 
 // clientAuth is how the token request identifies and authenticates its client.
@@ -91,6 +92,9 @@ func newDiagnosis(in Input, red *transcript.Redactor) *diagnosis {
 	}
 	d.auth.bodyID = d.in.Token.Form.Get("client_id")
 	d.auth.bodySecret, d.auth.hasBodySecret = d.in.Token.Form.Get("client_secret"), d.in.Token.Form.Has("client_secret")
+	for _, n := range in.Notes {
+		d.skip("input", n)
+	}
 	// Teach the redactor every secret of the input so no evidence line can carry one.
 	red.Learn("code", d.in.Token.Form.Get("code"))
 	red.Learn("code_verifier", d.in.Token.Form.Get("code_verifier"))
@@ -100,16 +104,14 @@ func newDiagnosis(in Input, red *transcript.Redactor) *diagnosis {
 		red.Learn("code", e.Form.Get("code"))
 	}
 	if t.Response != nil {
-		var body struct {
-			Error       string `json:"error"`
-			Description string `json:"error_description"`
-		}
-		if json.Unmarshal(t.Response.Body, &body) == nil {
-			d.errCode, d.errDesc = body.Error, body.Description
-		}
+		a, _ := answers.ParseAnswer(t.Response.Status, t.Response.Body)
+		d.errCode, d.errDesc = a.Error, a.Description
 		red.Redact(string(t.Response.Body)) // learns tokens of a successful answer
 	}
-	d.codeGrant = d.in.Token.Form.Get("grant_type") == "authorization_code"
+	// A token request without grant_type but with a code is read as a code exchange (GitHub's
+	// token endpoint documents no grant_type); its absence is noted.
+	g := d.in.Token.Form.Get("grant_type")
+	d.codeGrant = !in.NoRequest && (g == "authorization_code" || (g == "" && d.in.Token.Form.Get("code") != ""))
 	if in.Config != nil {
 		id := d.auth.id()
 		if id == "" {
@@ -140,6 +142,16 @@ func (d *diagnosis) add(id string, c Confidence, evidence, fix string) {
 	d.causes = append(d.causes, Cause{ID: id, Confidence: c, Evidence: evidence, Fix: fix})
 }
 
+// addReading adds a cause read from the answer's error value alone (its RFC 6749 §5.2 meaning),
+// not from the input: a provider table entry that names another cause overrides it (weigh).
+func (d *diagnosis) addReading(id string, c Confidence, evidence, fix string) {
+	fresh := d.causeAt(id) < 0 // a cause the input showed stays the input's
+	d.add(id, c, evidence, fix)
+	if fresh {
+		d.causes[len(d.causes)-1].reading = true
+	}
+}
+
 func (d *diagnosis) check(id string) {
 	if !slices.Contains(d.checked, id) {
 		d.checked = append(d.checked, id)
@@ -161,6 +173,30 @@ func (d *diagnosis) fp(kind, v string) string {
 }
 
 func (d *diagnosis) run() {
+	if d.in.NoRequest {
+		for _, id := range StructuralCauseIDs[:len(StructuralCauseIDs)-1] {
+			d.skip(id, "the token request is not in the input ("+tellApart[id]+")")
+		}
+	} else {
+		d.structure()
+	}
+	d.listen()
+	d.weigh()
+	d.unexplained()
+}
+
+// structure runs the checks of the request against itself, the recording and the registration.
+func (d *diagnosis) structure() {
+	if !d.in.Token.Form.Has("grant_type") {
+		d.skip("grant_type", "the token request has no grant_type (RFC 6749 §4.1.3 requires it; GitHub's endpoint does not): read as a code exchange")
+		if d.errCode == "invalid_request" || d.errCode == "unsupported_grant_type" {
+			d.add(RequestMalformed, Likely, "the token request has no grant_type, which RFC 6749 §4.1.3 requires, and "+d.responseSays(),
+				"Send grant_type=authorization_code with the code (RFC 6749 §4.1.3).")
+		}
+	}
+	if d.authz != nil && !d.authz.Has("response_type") {
+		d.skip("response_type", "the authorization request has no response_type (RFC 6749 §4.1.1 requires it; GitHub's endpoint does not): read as a code flow")
+	}
 	if d.codeGrant {
 		d.codeReused()
 		d.codeAge()
@@ -191,8 +227,10 @@ func (d *diagnosis) responseSays() string {
 	}
 	if d.errCode != "" {
 		s += " " + d.errCode
-	} else if r.Status >= 200 && r.Status < 300 {
+	} else if d.issued() {
 		s += " with tokens"
+	} else {
+		s += " without tokens or an error value"
 	}
 	return s
 }
@@ -480,15 +518,19 @@ func (d *diagnosis) pkce() {
 			ev += fmt.Sprintf("; the verifier (%d characters) is also outside RFC 7636 §4.1's 43–128 unreserved characters", len(verifier))
 		}
 		d.add(PKCEVerifierMismatch, Certain, ev+" (RFC 7636 §4.6)",
-			"Keep the code_verifier made for this authorization request (in the session, keyed by state) and send "+
-				"that one; a verifier generated again at the callback, or one from another tab's flow, cannot match.")
+			fixVerifierMismatch)
 	case challenge == "" && hasVerifier:
 		d.add(PKCEVerifierUnexpected, Likely, fmt.Sprintf("the token request sends code_verifier %s but the authorization "+
 			"request sent no code_challenge; a provider must refuse that (RFC 9700 §4.8.2, PKCE downgrade)", d.fp("code_verifier", verifier)),
-			"Send the code_challenge (S256) in the authorization request of every flow that will send a verifier; "+
-				"check that the library's PKCE option is on for the authorization step, not only for the exchange.")
+			fixVerifierUnexpected)
 	}
 }
+
+const fixVerifierMismatch = "Keep the code_verifier made for this authorization request (in the session, keyed by state) and send " +
+	"that one; a verifier generated again at the callback, or one from another tab's flow, cannot match."
+
+const fixVerifierUnexpected = "Send the code_challenge (S256) in the authorization request of every flow that will send a verifier; " +
+	"check that the library's PKCE option is on for the authorization step, not only for the exchange."
 
 const fixVerifierMissing = "Send code_verifier with the code: the authorization request carried a challenge, so the " +
 	"provider will not redeem the code without the verifier it was made from (keep it in the session, keyed by state)."
@@ -531,7 +573,7 @@ func (d *diagnosis) clientAuthentication() {
 			d.skip(ClientAuthentication, "the registered secret and method need --config (only the answer and a double authentication are judged)")
 		}
 		if d.errCode == "invalid_client" {
-			d.add(ClientAuthentication, Likely, fmt.Sprintf("%s to a request authenticating as %s with %s",
+			d.addReading(ClientAuthentication, Likely, fmt.Sprintf("%s to a request authenticating as %s with %s",
 				d.responseSays(), orUnknown(a.id()), a.method()), fixAuth)
 		}
 		return
@@ -584,16 +626,22 @@ func (d *diagnosis) grantType() {
 		}
 		return
 	}
-	if d.errCode == "unauthorized_client" || d.errCode == "unsupported_grant_type" {
+	// 401 is the status of failed client authentication (RFC 6749 §5.2), whatever error value a
+	// provider sends with it (Keycloak: 401 unauthorized_client for a wrong secret).
+	status := 0
+	if d.in.Token.Response != nil {
+		status = d.in.Token.Response.Status
+	}
+	if (d.errCode == "unauthorized_client" && status != 401) || d.errCode == "unsupported_grant_type" {
 		d.check(GrantTypeNotAllowed)
-		d.add(GrantTypeNotAllowed, Likely, fmt.Sprintf("grant_type=%s and %s", g, d.responseSays()), fix)
+		d.addReading(GrantTypeNotAllowed, Likely, fmt.Sprintf("grant_type=%s and %s", g, d.responseSays()), fix)
 		return
 	}
 	// Some providers answer invalid_request where RFC 6749 §5.2 wants unauthorized_client
 	// (node-oidc-provider 9: "requested grant type is not allowed for this client").
 	if desc := strings.ToLower(d.errDesc); d.errCode != "" && strings.Contains(desc, "grant") && strings.Contains(desc, "not allowed") {
 		d.check(GrantTypeNotAllowed)
-		d.add(GrantTypeNotAllowed, Likely, fmt.Sprintf("grant_type=%s and %s, saying %q", g, d.responseSays(), clipText(d.errDesc)), fix)
+		d.addReading(GrantTypeNotAllowed, Likely, fmt.Sprintf("grant_type=%s and %s, saying %q", g, d.responseSays(), clipText(d.errDesc)), fix)
 		return
 	}
 	d.skip(GrantTypeNotAllowed, "the client's registered grant types need --config (only the answer is judged)")

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -9,11 +10,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grantcheck/grantcheck/harness/explain/answers"
 	"github.com/grantcheck/grantcheck/harness/explain/har"
 )
 
 // ErrNoTokenRequest: the input holds no token request to explain.
-var ErrNoTokenRequest = errors.New("no token request (a POST whose form body carries grant_type)")
+var ErrNoTokenRequest = errors.New("no token request (a POST whose form body carries grant_type, or a code with client_id or redirect_uri)")
 
 // FromHAR picks the exchange to explain from a recording: the last token request the provider
 // refused (else the last one), the redirect that delivered its code, and the authorization request
@@ -26,11 +28,11 @@ func FromHAR(log *har.Log) (Input, error) {
 		}
 	}
 	if len(tokens) == 0 {
-		return Input{}, fmt.Errorf("%w among the %d entries", ErrNoTokenRequest, len(log.Entries))
+		return Input{}, ErrNoTokenRequest
 	}
 	target := tokens[len(tokens)-1]
 	for _, i := range tokens {
-		if log.Entries[i].Status >= 400 {
+		if refusedEntry(&log.Entries[i]) {
 			target = i
 		}
 	}
@@ -81,6 +83,16 @@ func FromHAR(log *har.Log) (Input, error) {
 	return in, nil
 }
 
+// refusedEntry: the provider said no, with an error status or, in the dialect of providers that
+// answer HTTP 200 {"error": …} (GitHub), with an error member.
+func refusedEntry(e *har.Entry) bool {
+	if e.Status >= 400 {
+		return true
+	}
+	a, _ := answers.ParseAnswer(e.Status, e.RespBody())
+	return a.Error != ""
+}
+
 // FromRequest builds the input of --authorize-url and --token-request (and --response).
 func FromRequest(authorizeURL string, method, rawURL string, h http.Header, body string, resp *Response) (Input, error) {
 	var in Input
@@ -89,16 +101,31 @@ func FromRequest(authorizeURL string, method, rawURL string, h http.Header, body
 		if err != nil || u.Host == "" {
 			return in, errors.New("--authorize-url: not an absolute URL")
 		}
-		if !isAuthorizationRequest(u.Query()) {
-			return in, errors.New("--authorize-url: no response_type and client_id in its query; paste the whole authorization URL")
+		q := u.Query()
+		if q.Get("client_id") == "" && q.Get("redirect_uri") == "" && q.Get("code_challenge") == "" {
+			return in, errors.New("--authorize-url: no client_id, redirect_uri or code_challenge in its query; paste the whole authorization URL")
 		}
 		in.Authorize = &Step{URL: u}
 	}
 	if !isTokenRequest(method, h, body) {
 		return in, fmt.Errorf("%w; got %s with %d bytes of body", ErrNoTokenRequest, method, len(body))
 	}
-	form, _ := url.ParseQuery(body)
+	form, _ := formOf(h, body)
 	in.Token = Token{Method: method, URL: rawURL, Header: h, Form: form, Response: resp}
+	return in, nil
+}
+
+// FromResponse is the input of --response alone: the provider's answer, no request.
+func FromResponse(authorizeURL string, resp *Response) (Input, error) {
+	in := Input{NoRequest: true}
+	if authorizeURL != "" {
+		u, err := url.Parse(strings.TrimSpace(authorizeURL))
+		if err != nil || u.Host == "" {
+			return in, errors.New("--authorize-url: not an absolute URL")
+		}
+		in.Authorize = &Step{URL: u}
+	}
+	in.Token.Response = resp
 	return in, nil
 }
 
@@ -114,24 +141,66 @@ func isTokenRequest(method string, h http.Header, body string) bool {
 	if !strings.EqualFold(method, http.MethodPost) {
 		return false
 	}
-	if ct := h.Get("Content-Type"); ct != "" {
-		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/x-www-form-urlencoded" {
-			return false
-		}
+	form, ok := formOf(h, body)
+	if !ok {
+		return false
 	}
-	form, err := url.ParseQuery(body)
-	return err == nil && form.Get("grant_type") != ""
+	if form.Get("grant_type") != "" {
+		return true
+	}
+	// Without grant_type (GitHub's token endpoint documents none): a code with something that
+	// only a token request carries beside it (a login form's one-time "code" has none of these).
+	return form.Get("code") != "" && (form.Has("client_id") || form.Has("redirect_uri") || form.Has("code_verifier") ||
+		form.Has("client_secret") || strings.HasPrefix(strings.ToLower(h.Get("Authorization")), "basic "))
 }
 
+// formOf reads a token request's parameters: a form body (RFC 6749 §4.1.3), or the JSON object
+// some SDKs send instead (auth0-spa-js posts JSON to Auth0's /oauth/token), its values as text.
+func formOf(h http.Header, body string) (url.Values, bool) {
+	mt := "application/x-www-form-urlencoded"
+	if ct := h.Get("Content-Type"); ct != "" {
+		mt, _, _ = mime.ParseMediaType(ct)
+	}
+	switch {
+	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+		var doc map[string]any
+		if json.Unmarshal([]byte(body), &doc) != nil {
+			return nil, false
+		}
+		form := url.Values{}
+		for k, v := range doc {
+			switch v := v.(type) {
+			case string:
+				form.Set(k, v)
+			case float64, bool:
+				form.Set(k, fmt.Sprint(v))
+			}
+		}
+		return form, true
+	case mt == "application/x-www-form-urlencoded":
+		form, err := url.ParseQuery(body)
+		return form, err == nil
+	}
+	return nil, false
+}
+
+// isAuthorizationRequest: a code flow's authorization request, response_type=code or, where a
+// provider does not require it (GitHub), none with a client_id and redirect_uri.
 func isAuthorizationRequest(q url.Values) bool {
-	return strings.Contains(q.Get("response_type"), "code") && q.Get("client_id") != ""
+	if q.Get("client_id") == "" {
+		return false
+	}
+	if q.Has("response_type") {
+		return strings.Contains(q.Get("response_type"), "code")
+	}
+	return q.Get("redirect_uri") != ""
 }
 
 func tokenOf(e har.Entry) Token {
-	form, _ := url.ParseQuery(e.Body)
+	form, _ := formOf(e.Header, e.Body)
 	t := Token{At: e.Started, Method: e.Method, URL: e.URL, Header: e.Header, Form: form}
 	if e.Status != 0 {
-		t.Response = NewResponse(e.Status, e.RespHdr, e.RespBody)
+		t.Response = NewResponse(e.Status, e.RespHdr, e.RespBody())
 	}
 	return t
 }

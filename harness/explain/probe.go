@@ -135,7 +135,7 @@ func Probe(ctx context.Context, cfg *config.Config, in Input, rep Report, red *t
 				"so this alone does not make the provider refuse", pr.what, status)
 		}
 	}
-	slices.SortStableFunc(rep.Causes, func(a, b Cause) int { return a.Confidence.rank() - b.Confidence.rank() })
+	rank(rep.Causes)
 	return rep, nil
 }
 

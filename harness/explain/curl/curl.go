@@ -112,6 +112,18 @@ func Parse(text string) (*Request, error) {
 				v = strings.NewReplacer("\r", "", "\n", "").Replace(v) // curl strips newlines for -d
 			}
 			data = append(data, v)
+		case name == "--json": // curl 7.82: the body as given, sent as JSON
+			v, err := needValue()
+			if err != nil {
+				return nil, err
+			}
+			if strings.HasPrefix(v, "@") {
+				return nil, fmt.Errorf("curl: --json %q reads a file; paste the body instead", clip(v))
+			}
+			data = append(data, v)
+			if r.Header.Get("Content-Type") == "" {
+				r.Header.Set("Content-Type", "application/json")
+			}
 		case name == "--data-urlencode":
 			v, err := needValue()
 			if err != nil {

@@ -33,6 +33,12 @@ func TestParseForms(t *testing.T) {
 			header: "Content-Type", headerWant: "application/x-www-form-urlencoded",
 		},
 		{
+			name:   "--json (curl 7.82)",
+			in:     `curl https://id.example/oauth/token --json '{"grant_type":"authorization_code","code":"abc"}'`,
+			method: "POST", url: "https://id.example/oauth/token", body: `{"grant_type":"authorization_code","code":"abc"}`,
+			header: "Content-Type", headerWant: "application/json",
+		},
+		{
 			name:   "cmd.exe caret continuation, no scheme",
 			in:     "curl id.example/token ^\n -d grant_type=client_credentials",
 			method: "POST", url: "http://id.example/token", body: "grant_type=client_credentials",

@@ -1,11 +1,12 @@
-// Package har reads HAR 1.2 files as browser developer tools and proxies export them. It decodes
-// one entry at a time and keeps bodies only up to a bound, so a large recording costs little
-// memory: the caller needs the requests and the small token responses, not the page assets.
+// Package har reads HAR 1.2 files as browser developer tools and proxies export them. It streams:
+// one entry at a time is decoded, strings are kept only up to a bound (a body larger than
+// MaxKeptBody is read past, not kept) and a response body is base64-decoded only when asked for,
+// so memory does not grow with the file, whatever it holds (ScanEntries); Read keeps every entry,
+// for small recordings.
 package har
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,13 @@ import (
 // (their size is kept) since no OAuth exchange carries that much.
 const MaxKeptBody = 64 << 10
 
+// Bounds on the rest of an entry: a URL, a header, the number of headers kept.
+const (
+	maxURL     = 64 << 10
+	maxHeader  = 16 << 10
+	maxHeaders = 256
+)
+
 // Entry is one request and its response.
 type Entry struct {
 	Started  time.Time
@@ -27,9 +35,40 @@ type Entry struct {
 	Body     string // postData.text (or its params, form-encoded)
 	Status   int    // 0: no response recorded
 	RespHdr  http.Header
-	RespBody []byte
+	// respText is content.text as recorded; respBase64: its encoding is base64.
+	respText   string
+	respBase64 bool
 	// Dropped: a body was larger than MaxKeptBody and is not kept.
 	Dropped bool
+}
+
+// Size is about how many bytes the entry holds.
+func (e *Entry) Size() int {
+	n := len(e.URL) + len(e.Body) + len(e.respText) + 256
+	for _, h := range []http.Header{e.Header, e.RespHdr} {
+		for k, vs := range h {
+			for _, v := range vs {
+				n += len(k) + len(v)
+			}
+		}
+	}
+	return n
+}
+
+// RespBody is the response body, decoded from base64 when recorded so; nil when not recorded,
+// dropped, or not valid base64. It is decoded on each call: only the entries explain reads are.
+func (e *Entry) RespBody() []byte {
+	if e.respText == "" {
+		return nil
+	}
+	if !e.respBase64 {
+		return []byte(e.respText)
+	}
+	b, err := base64.StdEncoding.DecodeString(e.respText)
+	if err != nil {
+		return nil
+	}
+	return b
 }
 
 // Log is the entries of a HAR file in file order.
@@ -38,161 +77,215 @@ type Log struct {
 	Entries []Entry
 }
 
-type rawEntry struct {
-	StartedDateTime string  `json:"startedDateTime"`
-	Time            float64 `json:"time"`
-	Request         struct {
-		Method   string `json:"method"`
-		URL      string `json:"url"`
-		Headers  []nv   `json:"headers"`
-		PostData *struct {
-			MimeType string `json:"mimeType"`
-			Text     string `json:"text"`
-			Params   []nv   `json:"params"`
-		} `json:"postData"`
-	} `json:"request"`
-	Response struct {
-		Status  int  `json:"status"`
-		Headers []nv `json:"headers"`
-		Content struct {
-			Text     string `json:"text"`
-			Encoding string `json:"encoding"`
-		} `json:"content"`
-	} `json:"response"`
-}
+type nv struct{ Name, Value string }
 
-type nv struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
-// Read decodes a HAR document. Errors are one line with the byte offset where it went wrong.
+// Read decodes a HAR document keeping every entry. Errors are one line with the byte offset.
 func Read(r io.Reader) (*Log, error) {
-	dec := json.NewDecoder(r)
-	fail := func(what string, err error) error {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return fmt.Errorf("not a HAR file: it ends early (%s, byte %d)", what, dec.InputOffset())
-		}
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return fmt.Errorf("not a HAR file: invalid JSON at byte %d", se.Offset)
-		}
-		return fmt.Errorf("not a HAR file: %s at byte %d: %v", what, dec.InputOffset(), err)
-	}
-	if err := expectDelim(dec, '{'); err != nil {
-		return nil, fail("the document is not a JSON object", err)
-	}
 	out := &Log{}
-	sawLog := false
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return nil, fail("reading the top level", err)
-		}
-		if key != "log" {
-			if err := skip(dec); err != nil {
-				return nil, fail("skipping a top-level field", err)
-			}
-			continue
-		}
-		sawLog = true
-		if err := readLog(dec, out); err != nil {
-			return nil, fail("reading log", err)
-		}
-	}
-	if !sawLog {
-		return nil, errors.New("not a HAR file: no \"log\" object (HAR 1.2 is {\"log\": {\"entries\": […]}})")
+	version, _, err := ScanEntries(r, func(e *Entry) error {
+		out.Entries = append(out.Entries, *e)
+		return nil
+	})
+	out.Version = version
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-func readLog(dec *json.Decoder, out *Log) error {
-	if err := expectDelim(dec, '{'); err != nil {
-		return err
-	}
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return err
+// ScanEntries decodes a HAR document and calls each for every entry in file order; the entry is
+// not kept unless each keeps it. It returns the HAR version and the number of entries.
+func ScanEntries(r io.Reader, each func(*Entry) error) (version string, n int, err error) {
+	s := newScanner(r)
+	fail := func(what string, err error) error {
+		var se *syntaxError
+		switch {
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return fmt.Errorf("not a HAR file: it ends early (%s, byte %d)", what, s.off)
+		case errors.As(err, &se) && se.msg == ErrTooDeep.Error():
+			return fmt.Errorf("not a HAR file: %v (it may be valid JSON, but a HAR nests six levels)", err)
+		case errors.As(err, &se):
+			return fmt.Errorf("not a HAR file: %s: %v", what, err)
 		}
-		switch key {
-		case "version":
-			if err := dec.Decode(&out.Version); err != nil {
-				return err
-			}
-		case "entries":
-			if err := expectDelim(dec, '['); err != nil {
-				return err
-			}
-			for n := 0; dec.More(); n++ {
-				var re rawEntry
-				if err := dec.Decode(&re); err != nil {
-					return fmt.Errorf("entry %d: %w", n, err)
-				}
-				e, err := convert(re)
-				if err != nil {
-					return fmt.Errorf("entry %d: %w", n, err)
-				}
-				out.Entries = append(out.Entries, e)
-			}
-			if _, err := dec.Token(); err != nil {
-				return err
-			}
-		default:
-			if err := skip(dec); err != nil {
-				return err
-			}
-		}
+		return fmt.Errorf("not a HAR file: %s at byte %d: %v", what, s.off, err)
 	}
-	_, err := dec.Token()
-	return err
+	if c, err := s.peek(); err != nil {
+		return "", 0, fail("the document is empty", err)
+	} else if c != '{' {
+		return "", 0, fail("the document is not a JSON object", s.fail("found %q", c))
+	}
+	sawLog := false
+	err = s.object(func(key string) error {
+		if key != "log" {
+			return s.skip()
+		}
+		sawLog = true
+		return s.object(func(key string) error {
+			switch key {
+			case "version":
+				v, _, err := s.str(64)
+				version = v
+				return err
+			case "entries":
+				return s.array(func(i int) error {
+					e, err := readEntry(s)
+					if err != nil {
+						return fmt.Errorf("entry %d: %w", i, err)
+					}
+					n++
+					return each(e)
+				})
+			}
+			return s.skip()
+		})
+	})
+	if err != nil {
+		return version, n, fail("reading log", err)
+	}
+	if !sawLog {
+		return version, n, errors.New("not a HAR file: no \"log\" object (HAR 1.2 is {\"log\": {\"entries\": […]}})")
+	}
+	return version, n, nil
 }
 
-func convert(re rawEntry) (Entry, error) {
-	e := Entry{Method: re.Request.Method, URL: re.Request.URL, Status: re.Response.Status,
-		Duration: time.Duration(re.Time * float64(time.Millisecond)),
-		Header:   header(re.Request.Headers), RespHdr: header(re.Response.Headers)}
-	if re.StartedDateTime != "" {
-		t, err := time.Parse(time.RFC3339Nano, re.StartedDateTime)
+// readEntry reads one entry, its bodies bounded.
+func readEntry(s *scanner) (*Entry, error) {
+	e := &Entry{Header: http.Header{}, RespHdr: http.Header{}} // small maps: a few headers each
+	var started string
+	var params []nv
+	var postText string
+	err := s.object(func(key string) error {
+		switch key {
+		case "startedDateTime":
+			v, _, err := s.str(64)
+			started = v
+			return err
+		case "time":
+			ms, err := s.num()
+			e.Duration = time.Duration(ms * float64(time.Millisecond))
+			return err
+		case "request":
+			return s.object(func(key string) error {
+				switch key {
+				case "method":
+					v, _, err := s.str(32)
+					e.Method = v
+					return err
+				case "url":
+					v, cut, err := s.str(maxURL)
+					e.URL = v // a longer one (a data: URL) is not an OAuth request: dropped
+					e.Dropped = e.Dropped || cut
+					return err
+				case "headers":
+					return headers(s, e.Header)
+				case "postData":
+					return s.object(func(key string) error {
+						switch key {
+						case "text":
+							v, cut, err := s.str(MaxKeptBody)
+							postText = v
+							e.Dropped = e.Dropped || cut
+							return err
+						case "params":
+							return s.array(func(int) error {
+								p, err := pair(s, MaxKeptBody)
+								if len(params) < maxHeaders {
+									params = append(params, p)
+								}
+								return err
+							})
+						}
+						return s.skip()
+					})
+				}
+				return s.skip()
+			})
+		case "response":
+			return s.object(func(key string) error {
+				switch key {
+				case "status":
+					v, err := s.num()
+					e.Status = int(v)
+					return err
+				case "headers":
+					return headers(s, e.RespHdr)
+				case "content":
+					return s.object(func(key string) error {
+						switch key {
+						case "text":
+							v, cut, err := s.str(MaxKeptBody*4/3 + 4)
+							e.respText = v
+							e.Dropped = e.Dropped || cut
+							return err
+						case "encoding":
+							v, _, err := s.str(32)
+							e.respBase64 = v == "base64"
+							return err
+						}
+						return s.skip()
+					})
+				}
+				return s.skip()
+			})
+		}
+		return s.skip()
+	})
+	if err != nil {
+		return nil, err
+	}
+	if started != "" {
+		t, err := time.Parse(time.RFC3339Nano, started)
 		if err != nil {
-			return e, fmt.Errorf("startedDateTime is not ISO 8601")
+			return nil, fmt.Errorf("startedDateTime is not ISO 8601")
 		}
 		e.Started = t
 	}
-	if pd := re.Request.PostData; pd != nil {
-		e.Body = pd.Text
-		if e.Body == "" && len(pd.Params) > 0 {
-			e.Body = formEncode(pd.Params)
-		}
+	e.Body = postText
+	if e.Body == "" && len(params) > 0 {
+		e.Body = formEncode(params)
 	}
 	if len(e.Body) > MaxKeptBody {
 		e.Body, e.Dropped = "", true
 	}
-	body := re.Response.Content.Text
-	if len(body) <= MaxKeptBody*4/3+4 {
-		if re.Response.Content.Encoding == "base64" {
-			if b, err := base64.StdEncoding.DecodeString(body); err == nil {
-				e.RespBody = b
-			}
-		} else {
-			e.RespBody = []byte(body)
-		}
-	}
-	if len(e.RespBody) > MaxKeptBody || (len(e.RespBody) == 0 && body != "") {
-		e.RespBody, e.Dropped = nil, true
+	if !e.respBase64 && len(e.respText) > MaxKeptBody {
+		e.respText, e.Dropped = "", true
 	}
 	return e, nil
 }
 
-func header(list []nv) http.Header {
-	h := http.Header{}
-	for _, p := range list {
-		if p.Name == "" || p.Name[0] == ':' { // HTTP/2 pseudo-headers (:authority, :path)
-			continue
+// headers reads a HAR header list into h, keeping the first maxHeaders.
+func headers(s *scanner, h http.Header) error {
+	kept := 0
+	return s.array(func(int) error {
+		p, err := pair(s, maxHeader)
+		if err != nil {
+			return err
 		}
-		h.Add(p.Name, p.Value)
-	}
-	return h
+		if kept < maxHeaders && p.Name != "" && p.Name[0] != ':' { // HTTP/2 pseudo-headers (:authority, :path)
+			h.Add(p.Name, p.Value)
+			kept++
+		}
+		return nil
+	})
+}
+
+// pair reads {"name": …, "value": …}; a value longer than max is dropped.
+func pair(s *scanner, max int) (nv, error) {
+	var p nv
+	err := s.object(func(key string) error {
+		switch key {
+		case "name":
+			v, _, err := s.str(256)
+			p.Name = v
+			return err
+		case "value":
+			v, _, err := s.str(max)
+			p.Value = v
+			return err
+		}
+		return s.skip()
+	})
+	return p, err
 }
 
 // formEncode writes postData.params; HAR writers store them already encoded or decoded, so values
@@ -208,21 +301,4 @@ func formEncode(params []nv) string {
 		b = append(b, p.Value...)
 	}
 	return string(b)
-}
-
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	t, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if d, ok := t.(json.Delim); !ok || d != want {
-		return fmt.Errorf("expected %q", string(want))
-	}
-	return nil
-}
-
-// skip discards the next value, however deep.
-func skip(dec *json.Decoder) error {
-	var v json.RawMessage
-	return dec.Decode(&v)
 }

@@ -3,8 +3,12 @@ package har
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -24,7 +28,7 @@ func TestReadMinimal(t *testing.T) {
 		t.Fatalf("%d entries", len(log.Entries))
 	}
 	e := log.Entries[0]
-	if e.Body != "grant_type=authorization_code&code=abc" || string(e.RespBody) != `{"error":"invalid_grant"}` ||
+	if e.Body != "grant_type=authorization_code&code=abc" || string(e.RespBody()) != `{"error":"invalid_grant"}` ||
 		e.Status != 400 || e.Header.Get(":authority") != "" || e.Started.Nanosecond() != 123e6 {
 		t.Errorf("entry read wrong: %+v", e)
 	}
@@ -89,8 +93,8 @@ func TestRead50MB(t *testing.T) {
 		t.Fatalf("%d entries", len(log.Entries))
 	}
 	for _, e := range log.Entries {
-		if len(e.RespBody) != 0 || !e.Dropped {
-			t.Fatalf("a 1 MiB body was kept (%d bytes)", len(e.RespBody))
+		if len(e.RespBody()) != 0 || !e.Dropped {
+			t.Fatalf("a 1 MiB body was kept (%d bytes)", len(e.RespBody()))
 		}
 	}
 }
@@ -103,4 +107,80 @@ func FuzzRead(f *testing.F) {
 			t.Errorf("multi-line error %q", err)
 		}
 	})
+}
+
+// Valid JSON nested deeper than MaxDepth is reported as that, wherever it sits, not as invalid.
+func TestReadTooDeep(t *testing.T) {
+	deep := strings.Repeat("[", MaxDepth+5) + strings.Repeat("]", MaxDepth+5)
+	for name, doc := range map[string]string{
+		"in an entry":          `{"log":{"entries":[{"request":{"x":` + deep + `}}]}}`,
+		"beside the log":       `{"other":` + deep + `,"log":{"entries":[]}}`,
+		"in the log's creator": `{"log":{"creator":{"comment":` + deep + `},"entries":[]}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Read(strings.NewReader(doc))
+			if err == nil || !strings.Contains(err.Error(), "nested deeper than") {
+				t.Fatalf("error %v, want one saying the JSON nests too deep", err)
+			}
+		})
+	}
+}
+
+// Strings are decoded exactly, escapes split across the reader's buffer included; a body over
+// the bound is read past and dropped, the entries after it still read.
+func TestReadStrings(t *testing.T) {
+	tricky := strings.Repeat(`a"b\c/d`+"\u00e9\u2028\t", 5000) // ~60 KB decoded, more escaped
+	entry := func(text string) map[string]any {
+		return map[string]any{"request": map[string]any{"method": "GET", "url": "https://x.example/?q=\"\\"},
+			"response": map[string]any{"status": 200, "content": map[string]any{"text": text}}}
+	}
+	doc, err := json.Marshal(map[string]any{"log": map[string]any{"entries": []any{
+		entry(tricky), entry(strings.Repeat(`\"`, MaxKeptBody)), entry("after")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, err := Read(bytes.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log.Entries) != 3 {
+		t.Fatalf("%d entries", len(log.Entries))
+	}
+	if got := string(log.Entries[0].RespBody()); got != tricky || log.Entries[0].URL != "https://x.example/?q=\"\\" {
+		t.Errorf("decoded wrong: %d bytes of %d", len(got), len(tricky))
+	}
+	if !log.Entries[1].Dropped || log.Entries[1].RespBody() != nil {
+		t.Error("an over-long body was kept")
+	}
+	if string(log.Entries[2].RespBody()) != "after" {
+		t.Errorf("the entry after a dropped body read %q", log.Entries[2].RespBody())
+	}
+}
+
+// A 20 MB body is read past, not held: scanning allocates a small fraction of the file.
+func TestScanDoesNotHoldBodies(t *testing.T) {
+	const size = 20 << 20
+	path := filepath.Join(t.TempDir(), "big.har")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(f, bigHAR(1, size)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, n, err := ScanEntries(f, func(*Entry) error { return nil })
+	runtime.ReadMemStats(&after)
+	if err != nil || n != 1 {
+		t.Fatalf("%d entries, %v", n, err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > size/8 {
+		t.Errorf("scanning a %d MB body allocated %d MB", size>>20, alloc>>20)
+	}
 }

@@ -7,7 +7,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httputil"
+	"slices"
 	"strings"
 )
 
@@ -58,7 +61,7 @@ func ParseRequest(text []byte) (*Request, error) {
 		}
 		u.Scheme, u.Host = "https", req.Host
 	}
-	return &Request{Method: req.Method, URL: u.String(), Header: req.Header, Body: string(body)}, nil
+	return &Request{Method: req.Method, URL: u.String(), Header: req.Header, Body: string(dechunk(req.TransferEncoding, body))}, nil
 }
 
 // ParseResponse reads "HTTP/1.1 400 Bad Request" with headers and body, or only a JSON body.
@@ -73,7 +76,9 @@ func ParseResponse(text []byte) (*Response, error) {
 	if !bytes.HasPrefix(trimmed, []byte("HTTP/")) {
 		return nil, errors.New("response: neither raw HTTP (\"HTTP/1.1 400 …\") nor a JSON body")
 	}
+	trimmed = skipInterim(trimmed)
 	head, body := split(trimmed)
+	head = http11(head)
 	if len(body) > MaxBody {
 		return nil, fmt.Errorf("raw HTTP response: body larger than %d bytes", MaxBody)
 	}
@@ -81,7 +86,53 @@ func ParseResponse(text []byte) (*Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("raw HTTP response: %v", err)
 	}
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: dechunk(resp.TransferEncoding, body)}, nil
+}
+
+// skipInterim drops 1xx answers before the final one ("HTTP/1.1 100 Continue", as curl -i shows
+// them when the request sent Expect: 100-continue).
+func skipInterim(text []byte) []byte {
+	for bytes.HasPrefix(text, []byte("HTTP/")) {
+		line, _, _ := bytes.Cut(text, []byte("\n"))
+		f := strings.Fields(string(line))
+		if len(f) < 2 || len(f[1]) != 3 || f[1][0] != '1' {
+			return text
+		}
+		_, rest := split(text)
+		text = bytes.TrimLeft(rest, "\r\n")
+	}
+	return text
+}
+
+// http11 rewrites an "HTTP/2 400" status line (curl -i over HTTP/2) as HTTP/1.1, which is all
+// net/http's parser reads; the status and headers are what count.
+func http11(head []byte) []byte {
+	for _, v := range []string{"HTTP/2 ", "HTTP/2.0 ", "HTTP/3 "} {
+		if bytes.HasPrefix(head, []byte(v)) {
+			return append([]byte("HTTP/1.1 "), head[len(v):]...)
+		}
+	}
+	return head
+}
+
+// dechunk decodes a body pasted with Transfer-Encoding: chunked (as a proxy or curl -i records
+// it). A body that does not decode as chunks is kept as pasted: the header may be stale.
+// te is net/http's TransferEncoding: it moves the header out of Header.
+func dechunk(te []string, body []byte) []byte {
+	if !slices.ContainsFunc(te, func(v string) bool {
+		return strings.Contains(strings.ToLower(v), "chunked")
+	}) {
+		return body
+	}
+	// A pasted message may have lost the \r of each line: the chunk reader needs CRLF.
+	if !bytes.Contains(body, []byte("\r\n")) {
+		body = bytes.ReplaceAll(body, []byte("\n"), []byte("\r\n"))
+	}
+	out, err := io.ReadAll(io.LimitReader(httputil.NewChunkedReader(bytes.NewReader(append(bytes.Clone(body), "\r\n"...))), MaxBody))
+	if err != nil && len(out) == 0 {
+		return body
+	}
+	return out
 }
 
 // split cuts a pasted message into its head (ending in a blank line, for net/http's parser) and

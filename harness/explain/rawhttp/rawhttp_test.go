@@ -1,6 +1,7 @@
 package rawhttp
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -61,5 +62,30 @@ func TestHostile(t *testing.T) {
 	}
 	if _, err := ParseResponse([]byte("HTTP/1.1 abc\r\n\r\n")); err == nil {
 		t.Error("bad status line accepted")
+	}
+}
+
+// A response as a proxy or curl -i records it: interim 100 Continue, an HTTP/2 status line, a
+// chunked body (with or without the \r of each line). The JSON inside is what explain reads.
+func TestParseResponseAsRecorded(t *testing.T) {
+	const want = `{"error":"invalid_client","error_description":"Invalid client or Invalid client credentials"}`
+	chunked := func(eol string) string {
+		return "Transfer-Encoding: chunked" + eol + eol + "1e" + eol + want[:30] + eol + fmt.Sprintf("%x", len(want)-30) + eol + want[30:] + eol + "0" + eol + eol
+	}
+	for name, in := range map[string]string{
+		"chunked CRLF":    "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n" + chunked("\r\n"),
+		"chunked LF":      "HTTP/1.1 401 Unauthorized\nContent-Type: application/json\n" + chunked("\n"),
+		"100 then HTTP/2": "HTTP/1.1 100 Continue\r\n\r\nHTTP/2 401\r\ncontent-type: application/json\r\n\r\n" + want + "\r\n",
+		"stale te, plain": "HTTP/1.1 401 Unauthorized\nTransfer-Encoding: chunked\n\n" + want + "\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			r, err := ParseResponse([]byte(in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Status != 401 || string(r.Body) != want {
+				t.Errorf("status %d body %q", r.Status, r.Body)
+			}
+		})
 	}
 }

@@ -14,6 +14,9 @@ type flowCase struct {
 	name string
 	// want is the causes explain must name, in order; the first is the case's own.
 	want []string
+	// wantReference, when set, is want against the embedded reference: its answers (zitadel/oidc's
+	// texts, in the provider table) name one cause, which then comes first (issue 17).
+	wantReference []string
 	// config: "yes" (the test passes reference.yaml), "no", or "both" (want holds either way).
 	config string
 	// forms are the inputs written: har, curl (as "Copy as cURL"), curl-typed (-u, -d), http (raw).
@@ -94,7 +97,8 @@ var cases = []flowCase{
 		}},
 
 	{name: "two-redirect-mismatch-and-verifier-missing", want: []string{"redirect-uri-mismatch", "pkce-verifier-missing"},
-		config: "both", forms: []string{"har", "curl"}, role: primary,
+		wantReference: []string{"pkce-verifier-missing", "redirect-uri-mismatch"}, // it says "code_verifier required"
+		config:        "both", forms: []string{"har", "curl"}, role: primary,
 		redeem: func(f *flow) error {
 			return f.send(f.valid(primary).Set("redirect_uri", "http://app-a.example/cb").Omit("code_verifier"))
 		}},

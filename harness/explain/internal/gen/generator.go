@@ -115,7 +115,11 @@ func (g *generator) record(c flowCase) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	meta, err := yaml.Marshal(map[string]any{"want": c.want, "config": c.config})
+	want := c.want
+	if c.wantReference != nil && g.cfg.Source() == "reference" {
+		want = c.wantReference
+	}
+	meta, err := yaml.Marshal(map[string]any{"want": want, "config": c.config})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,89 @@
+package answers
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// Every embedded file parses and passes validation: a bad entry fails the build's tests, never a run.
+func TestEmbeddedTableIsValid(t *testing.T) {
+	table, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if table.RFC == nil || len(table.Providers) == 0 {
+		t.Fatalf("table: %d providers, rfc %v", len(table.Providers), table.RFC != nil)
+	}
+}
+
+// Validation refuses what a table entry must not be: each case names the rule it breaks.
+func TestValidationRefuses(t *testing.T) {
+	const head = "name: X\nslug: x\nrecognise: {}\nentries:\n"
+	const tail = "    source: \"https://example.com/x\"\n    quote: \"q\"\n"
+	for _, c := range []struct{ name, entry, want string }{
+		{"unknown cause", "  - {error: invalid_grant, means: [code-gone]}\n", `"code-gone": not a cause id`},
+		{"bad regex", "  - {error: invalid_grant, says: \"(\", match: regex, means: [code-invalid]}\n", "not a Go regular expression"},
+		{"no source", "  - {error: invalid_grant, means: [code-invalid], source: \"\", quote: q}\n", "not an http(s) URL"},
+		{"long quote", "  - {error: invalid_grant, means: [code-invalid], source: \"https://example.com/x\", quote: \"" + strings.Repeat("q", 201) + "\"}\n", "longer than 200"},
+		{"says without match", "  - {error: invalid_grant, says: x, means: [code-invalid]}\n", "says without match"},
+		{"unknown key", "  - {error: invalid_grant, mean: [code-invalid]}\n", "field mean not found"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			body := head + c.entry
+			if !strings.Contains(c.entry, "source") {
+				body = strings.TrimSuffix(body, "}\n") + "," + strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(tail), "\n", ","), "    ", "") + "}\n"
+			}
+			fsys := fstest.MapFS{"providers/x.yaml": {Data: []byte(body)}, "rfc.yaml": {Data: []byte("name: R\nslug: rfc\nentries:\n  - {error: e, means: [code-invalid], source: \"https://r.example\", quote: q}\n")}}
+			_, err := load(fsys)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one containing %q\n%s", err, c.want, body)
+			}
+		})
+	}
+}
+
+// Recognition: a host or a path only one provider uses decides; a shared or one-segment path
+// needs the provider's own words; nothing is guessed.
+func TestRecognise(t *testing.T) {
+	table, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := Answer{Status: 400, Error: "invalid_grant"}
+	for _, c := range []struct {
+		name  string
+		where Where
+		a     Answer
+		want  string // slug, "" for none
+	}{
+		{"Entra's host", Where{TokenURL: "https://login.microsoftonline.com/common/oauth2/v2.0/token"}, bare, "entra"},
+		{"GitHub's host", Where{TokenURL: "https://github.com/login/oauth/access_token"}, bare, "github"},
+		{"Keycloak's path", Where{TokenURL: "https://sso.example/realms/x/protocol/openid-connect/token"}, bare, "keycloak"},
+		{"Entra's shape on a shared path", Where{TokenURL: "https://id.example/oauth2/token"},
+			Answer{Status: 400, Error: "invalid_grant", Members: []string{"correlation_id", "error", "error_codes", "trace_id"}}, "entra"},
+		{"a shared path and a bare error", Where{TokenURL: "https://id.example/oauth2/token"}, bare, ""},
+		{"a one-segment path", Where{TokenURL: "https://id.example/token"}, bare, ""},
+		{"Keycloak's words on a shared path", Where{TokenURL: "https://id.example/oauth/token"},
+			Answer{Status: 400, Error: "invalid_grant", Description: "Code not valid"}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := ""
+			if r := table.Recognise(c.where, c.a); r != nil {
+				got = r.Provider.Slug
+			}
+			if got != c.want {
+				t.Errorf("recognised %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+// BenchmarkLoad: parsing and validating the whole table, once per explain run.
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		if _, err := load(files); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
