@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/grantcheck/grantcheck/harness/catalog"
-	"github.com/grantcheck/grantcheck/harness/transcript"
+	"github.com/grantcheck/grantcheck/harness/safetext"
 	"github.com/grantcheck/grantcheck/harness/verdict"
 )
 
@@ -68,7 +68,7 @@ func FromAudit(clients []ClientChecks, meta Meta, started time.Time, took time.D
 	}
 	clean := meta.Clean
 	if clean == nil {
-		clean = transcript.Escape
+		clean = safetext.Terminal
 	}
 	for _, e := range catalog.AuditEntries() {
 		run.Audit.Checks = append(run.Audit.Checks, e.ID)

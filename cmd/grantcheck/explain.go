@@ -12,6 +12,7 @@ import (
 	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/explain"
 	"github.com/grantcheck/grantcheck/harness/explain/answers"
+	"github.com/grantcheck/grantcheck/harness/safetext"
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
 
@@ -23,7 +24,7 @@ const maxInput = 4 << 20
 func explainCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	code, err := explainRun(args, stdin, stdout, stderr)
 	if err != nil {
-		err = errors.New(transcript.Escape(err.Error()))
+		err = errors.New(safetext.Terminal(err.Error()))
 	}
 	return code, err
 }

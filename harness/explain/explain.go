@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/grantcheck/grantcheck/harness/config"
+	"github.com/grantcheck/grantcheck/harness/safetext"
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
 
@@ -206,7 +207,7 @@ func (d *diagnosis) report() Report {
 // show is how every text of the report leaves explain: secrets as fingerprints, and the input's
 // bytes (a HAR, a pasted request, the provider's words) with control characters escaped, so no
 // input drives the reader's terminal.
-func (d *diagnosis) show(s string) string { return transcript.Escape(d.red.Redact(s)) }
+func (d *diagnosis) show(s string) string { return safetext.Terminal(d.red.Redact(s)) }
 
 // rank orders causes: those the provider's own words name first (it says which check failed),
 // then by confidence, then in CauseIDs' order.

@@ -95,6 +95,7 @@ func TestTerminalShowsControlBytes(t *testing.T) {
 		{"C1 and bidi", "\u009b\u202e", `\u009b\u202e`},
 		{"invalid UTF-8", "a\xffb", `a\xffb`},
 		{"noncharacter", "\uffff", `\uffff`},
+		{"a redaction fingerprint", "‹secret:abc123› ok", "‹secret:abc123› ok"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := safetext.Terminal(tc.in); got != tc.want {

@@ -3,14 +3,7 @@ package transcript
 import (
 	"fmt"
 	"unicode/utf8"
-
-	"github.com/grantcheck/grantcheck/harness/safetext"
 )
-
-// Escape is safetext.Terminal, kept for callers that hold a transcript already.
-//
-// Deprecated: use safetext.Terminal.
-func Escape(s string) string { return safetext.Terminal(s) }
 
 // Excerpt keeps at most max bytes of s (cut at a character boundary) and says where it was cut and
 // how large the original was, so a report stays small whatever the provider sent.

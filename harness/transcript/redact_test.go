@@ -442,23 +442,6 @@ func TestRedactHidesEchoedEncodings(t *testing.T) {
 	}
 }
 
-func TestEscape(t *testing.T) {
-	cases := []struct{ in, want string }{
-		{"plain\ttext\n", "plain\ttext\n"},
-		{"\x1b[2J\x1b]0;title\a", `\x1b[2J\x1b]0;title\x07`},
-		{"39 passed\r", `39 passed\r`},
-		{"c1 \u009b31m", `c1 \u009b31m`},
-		{"bad \xff byte", `bad \xff byte`},
-		{"bidi \u202e", `bidi \u202e`},
-		{"‹secret:abc123› ok", "‹secret:abc123› ok"},
-	}
-	for _, tc := range cases {
-		if got := Escape(tc.in); got != tc.want {
-			t.Errorf("Escape(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 func TestExcerpt(t *testing.T) {
 	if got := Excerpt("short", 10); got != "short" {
 		t.Errorf("Excerpt kept %q", got)
