@@ -86,6 +86,8 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 	g := &guard{log: w.Log}
 	g.watch(actx, w.B, mainFrame, r.OnProvider)
 
+	cookies := &refused{red: red}
+	cookies.watch(actx)
 	nav := &navigations{pending: map[fetch.RequestID]sent{}}
 	// The interception lives as long as the tab, not the walk: whatever the page still requests
 	// after the walk ended (a timer's frame) is failed, never let through while the tab closes.
@@ -113,7 +115,7 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 			return land, nil
 		}
 		if ctx.Err() != nil {
-			return authorize.Landing{}, fmt.Errorf("%w%s", stopped(ctx, red, pageURL), g.says())
+			return authorize.Landing{}, fmt.Errorf("%w%s%s", stopped(ctx, red, pageURL), g.says(), cookies.note())
 		}
 		pctx, cancelProbe := context.WithTimeout(actx, probeWait)
 		st, err := probe(pctx, steps)
@@ -162,7 +164,7 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 			if g.busy() {
 				why = "the page could not be read"
 			}
-			return w.noMatch(actx, why+g.says(), pageURL, nav, g.busy())
+			return w.noMatch(actx, why+g.says(), cookies.note(), pageURL, nav, g.busy())
 		}
 		select {
 		case <-time.After(poll):
@@ -480,14 +482,15 @@ const describeJS = `(() => { ` + visibleJS + `
   return out; })()`
 
 // noMatch is the end of a walk on a page no step matches for the rest of timeouts.login: the
-// page, what a step could name on it, and a screenshot beside the reports.
-func (w *Walker) noMatch(actx context.Context, why, pageURL string, nav *navigations, busy bool) (authorize.Landing, error) {
+// page, what a step could name on it, a screenshot beside the reports, and cookies (the account
+// of the cookies Chromium did not store, "" for none).
+func (w *Walker) noMatch(actx context.Context, why, cookies, pageURL string, nav *navigations, busy bool) (authorize.Landing, error) {
 	red := w.Log.Redactor
 	nav.mu.Lock()
 	status := nav.status
 	nav.mu.Unlock()
 	if busy { // a page that answers no script gives neither controls nor a screenshot
-		return authorize.Landing{PageURL: pageURL, Status: status, Detail: red.Redact("login: " + why)}, nil
+		return authorize.Landing{PageURL: pageURL, Status: status, Detail: red.Redact("login: " + why + cookies)}, nil
 	}
 	dctx, cancel := context.WithTimeout(actx, probeWait)
 	defer cancel()
@@ -504,8 +507,8 @@ func (w *Walker) noMatch(actx context.Context, why, pageURL string, nav *navigat
 		what = "visible: " + strings.Join(seen, "; ")
 	}
 	shot := w.screenshot(actx)
-	msg := fmt.Sprintf("login: %s for the rest of timeouts.login (a browser step matches when its url matches and every selector in fill and click is visible); %s; %s",
-		why, what, shot)
+	msg := fmt.Sprintf("login: %s for the rest of timeouts.login (a browser step matches when its url matches and every selector in fill and click is visible); %s; %s%s",
+		why, what, shot, cookies)
 	return authorize.Landing{PageURL: pageURL, Status: status, Detail: red.Redact(msg)}, nil
 }
 
