@@ -19,7 +19,8 @@ import (
 const sessionValue = "sess-v4lue-never-shown"
 
 // TestLoopAfterACookieChromiumRefusedNamesIt: a provider whose sign-in sets its session cookie
-// in a way Chromium refuses sends the login back to its sign-in page until timeouts.login; the
+// in a way Chromium refuses sends the login back to its sign-in page until login.max_pages (or
+// timeouts.login); the
 // message names the cookie and Chromium's reason, never the cookie's value. What Chromium stores
 // is not named, even where Go's cookie jar would refuse it: Domain=.127.0.0.1 on 127.0.0.1 (the
 // form driver's case) is stored by Chromium, and a login that loops anyway says nothing of it.
@@ -27,11 +28,14 @@ func TestLoopAfterACookieChromiumRefusedNamesIt(t *testing.T) {
 	b := startBrowser(t)
 	for _, c := range []struct {
 		name, attrs string
+		maxPages    int      // 0: the walk loops until timeouts.login
 		want        []string // nil: Chromium stores the cookie, and the message must not name it
 	}{
-		{"a Domain the host does not domain-match", "Domain=id.example; Path=/; HttpOnly", []string{"InvalidDomain (its Domain attribute is not valid for the host that set it: Domain=id.example)"}},
-		{"SameSite=None without Secure", "Path=/; SameSite=None", []string{"SameSiteNoneInsecure", "without the Secure attribute"}},
-		{"a Domain on an IP address host, which Chromium stores", "Domain=.127.0.0.1; Path=/", nil},
+		{"a Domain the host does not domain-match", "Domain=id.example; Path=/; HttpOnly", 8,
+			[]string{"after 8 pages (login.max_pages)", "InvalidDomain (its Domain attribute is not valid for the host that set it: Domain=id.example)"}},
+		{"SameSite=None without Secure, until timeouts.login", "Path=/; SameSite=None", 0,
+			[]string{"for the rest of timeouts.login", "SameSiteNoneInsecure", "without the Secure attribute"}},
+		{"a Domain on an IP address host, which Chromium stores", "Domain=.127.0.0.1; Path=/", 8, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			op := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -55,7 +59,7 @@ func TestLoopAfterACookieChromiumRefusedNamesIt(t *testing.T) {
 				}
 			}))
 			log := transcript.NewLog(transcript.NewRedactor(password))
-			w := &Walker{B: b, Artifacts: t.TempDir(), Log: log, Login: config.Login{Username: "alice", Password: password,
+			w := &Walker{B: b, Artifacts: t.TempDir(), Log: log, Login: config.Login{Username: "alice", Password: password, MaxPages: c.maxPages,
 				Steps: []config.Step{{URL: "/login", Fill: map[string]string{"#user": "{{username}}"}, Click: "#go"}}}}
 			ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
 			defer cancel()
@@ -67,6 +71,9 @@ func TestLoopAfterACookieChromiumRefusedNamesIt(t *testing.T) {
 			}
 			if land.Redirect != nil || msg == "" {
 				t.Fatalf("the login must not succeed without its session cookie: %+v\n%s", land, log)
+			}
+			if !strings.Contains(msg, "each time the login came back to it") {
+				t.Errorf("message does not say the login looped: %s", msg)
 			}
 			if c.want == nil {
 				if strings.Contains(msg, "op_session") {

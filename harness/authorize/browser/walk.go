@@ -55,6 +55,8 @@ type navigations struct {
 	finished bool     // the walk returned: every later request is failed
 	stopped  *url.URL // the navigation Route.Stop ended the flow at, failed unloaded
 	count    int      // document requests let through (a changed page resets a step's use)
+	pages    int      // main-frame document requests let through, bounded by login.max_pages
+	full     bool     // a main-frame request beyond login.max_pages was failed: the walk ends
 	status   int      // status of the latest main-frame document
 	pending  map[fetch.RequestID]sent
 }
@@ -109,10 +111,19 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 
 	giveUp := giveUpAt(ctx)
 	var used *use // the step last applied, and on which page state
+	var last use  // the same, kept when a later page matches no step
+	returns := 0  // how often a step was applied again on its page after navigations: a login loop
 	pageURL := r.AuthURL
 	for {
 		if land, ok := nav.landing(); ok {
 			return land, nil
+		}
+		if nav.overflowed() {
+			loop := ""
+			if returns > 0 {
+				loop = fmt.Sprintf(" (login.steps[%d] was applied on page %s %d times and each time the login came back to it)", last.step, red.Redact(last.url), returns+1)
+			}
+			return authorize.Landing{}, fmt.Errorf("login: no redirect to %s after %d pages (login.max_pages)%s%s%s", r.RedirectURI, w.Login.MaxPages, loop, g.says(), cookies.note())
 		}
 		if ctx.Err() != nil {
 			return authorize.Landing{}, fmt.Errorf("%w%s%s", stopped(ctx, red, pageURL), g.says(), cookies.note())
@@ -153,16 +164,22 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 					return authorize.Landing{}, fmt.Errorf("login: %s: %s%s", red.Redact(st.URL), red.Redact(err.Error()), g.says())
 				}
 				w.Log.Note("browser: login.steps[%d] applied on %s (%s, %s into the walk)", i, st.URL, time.Since(t0).Round(time.Millisecond), time.Since(opened).Round(time.Millisecond))
+				if last.step == i && last.url == st.URL && last.count != count {
+					returns++
+				}
 				used = &use{step: i, url: st.URL, count: count, dialogs: g.dialogCount()}
+				last = *used
 			}
 		}
 		if time.Now().After(giveUp) {
 			why := "no login.steps entry matched page " + pageURL
-			if used != nil {
-				why = fmt.Sprintf("login.steps[%d] was applied on page %s and the page did not change", used.step, pageURL)
-			}
-			if g.busy() {
+			switch {
+			case g.busy():
 				why = "the page could not be read"
+			case returns > 0:
+				why = fmt.Sprintf("login.steps[%d] was applied on page %s %d times and each time the login came back to it,", last.step, last.url, returns+1)
+			case used != nil:
+				why = fmt.Sprintf("login.steps[%d] was applied on page %s and the page did not change", used.step, pageURL)
 			}
 			return w.noMatch(actx, why+g.says(), cookies.note(), pageURL, nav, g.busy())
 		}
@@ -201,6 +218,12 @@ func (n *navigations) finish() {
 	n.mu.Lock()
 	n.finished = true
 	n.mu.Unlock()
+}
+
+func (n *navigations) overflowed() bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.full
 }
 
 func (n *navigations) landing() (authorize.Landing, bool) {
@@ -280,6 +303,21 @@ func (w *Walker) intercept(ctx context.Context, paused iter.Seq2[fetch.EventRequ
 			w.Log.Append(transcript.Record{Step: "browser: a frame's navigation, blocked (not on the provider's hosts)",
 				Method: ev.Request.Method, URL: red.Redact(raw), Status: "(failed by the harness)"})
 			_, _ = chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonBlockedByClient})
+			continue
+		}
+		// login.max_pages bounds the main frame's documents, as it bounds the form driver's pages:
+		// a login that loops is not sent again and again until timeouts.login.
+		nav.mu.Lock()
+		full := main && w.Login.MaxPages > 0 && nav.pages >= w.Login.MaxPages
+		if main && !full {
+			nav.pages++
+		}
+		nav.full = nav.full || full
+		nav.mu.Unlock()
+		if full {
+			w.Log.Append(transcript.Record{Step: "browser: navigation beyond login.max_pages, not sent",
+				Method: ev.Request.Method, URL: red.Redact(raw), Status: "(failed by the harness)"})
+			_, _ = chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonAborted})
 			continue
 		}
 		body := ""
