@@ -93,20 +93,7 @@ func (s *scanner) leave() { s.depth-- }
 
 // object reads an object, calling member for each key; member must consume the value.
 func (s *scanner) object(member func(key string) error) error {
-	if err := s.expect('{'); err != nil {
-		return err
-	}
-	if err := s.enter(); err != nil {
-		return err
-	}
-	defer s.leave()
-	if c, err := s.peek(); err != nil {
-		return err
-	} else if c == '}' {
-		_, _ = s.next()
-		return nil
-	}
-	for {
+	return s.members('{', '}', func(int) error {
 		if c, err := s.peek(); err != nil {
 			return err
 		} else if c != '"' {
@@ -119,25 +106,17 @@ func (s *scanner) object(member func(key string) error) error {
 		if err := s.expect(':'); err != nil {
 			return err
 		}
-		if err := member(key); err != nil {
-			return err
-		}
-		c, err := s.next()
-		if err != nil {
-			return err
-		}
-		if c == '}' {
-			return nil
-		}
-		if c != ',' {
-			return s.fail("expected ',' or '}', found %q", c)
-		}
-	}
+		return member(key)
+	})
 }
 
 // array reads an array, calling elem for each element; elem must consume it.
-func (s *scanner) array(elem func(i int) error) error {
-	if err := s.expect('['); err != nil {
+func (s *scanner) array(elem func(i int) error) error { return s.members('[', ']', elem) }
+
+// members reads what lies between open and close, separated by commas, calling each for every
+// member; each must consume it. The nesting is bounded.
+func (s *scanner) members(open, close byte, each func(i int) error) error {
+	if err := s.expect(open); err != nil {
 		return err
 	}
 	if err := s.enter(); err != nil {
@@ -146,23 +125,23 @@ func (s *scanner) array(elem func(i int) error) error {
 	defer s.leave()
 	if c, err := s.peek(); err != nil {
 		return err
-	} else if c == ']' {
+	} else if c == close {
 		_, _ = s.next()
 		return nil
 	}
 	for i := 0; ; i++ {
-		if err := elem(i); err != nil {
+		if err := each(i); err != nil {
 			return err
 		}
 		c, err := s.next()
 		if err != nil {
 			return err
 		}
-		if c == ']' {
+		if c == close {
 			return nil
 		}
 		if c != ',' {
-			return s.fail("expected ',' or ']', found %q", c)
+			return s.fail("expected ',' or %q, found %q", close, c)
 		}
 	}
 }
