@@ -104,8 +104,8 @@ func newDiagnosis(in Input, red *transcript.Redactor) *diagnosis {
 		red.Learn("code", e.Form.Get("code"))
 	}
 	if t.Response != nil {
-		a, _ := answers.ParseAnswer(t.Response.Status, t.Response.Body)
-		d.errCode, d.errDesc = a.Error, a.Description
+		d.heard.answer, _ = answers.ParseAnswer(t.Response.Status, t.Response.Body) // read once, here
+		d.errCode, d.errDesc = d.heard.answer.Error, d.heard.answer.Description
 		red.Redact(string(t.Response.Body)) // learns tokens of a successful answer
 	}
 	// A token request without grant_type but with a code is read as a code exchange (GitHub's

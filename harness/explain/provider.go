@@ -32,18 +32,16 @@ func (d *diagnosis) issued() bool {
 	if r == nil || r.Status >= 300 || (r.Status != 0 && r.Status < 200) {
 		return false
 	}
-	a, ok := answers.ParseAnswer(r.Status, r.Body)
-	return ok && a.Error == "" && slices.Contains(a.Members, "access_token")
+	a := d.heard.answer // no members when the body is not a JSON object
+	return a.Error == "" && slices.Contains(a.Members, "access_token")
 }
 
-// listen reads the answer through the provider table. It runs after newDiagnosis set errCode.
+// listen reads the answer through the provider table. It runs after newDiagnosis read the answer.
 func (d *diagnosis) listen() {
-	r := d.in.Token.Response
-	if r == nil {
+	if d.in.Token.Response == nil {
 		return
 	}
-	h := &d.heard
-	h.answer, _ = answers.ParseAnswer(r.Status, r.Body)
+	h := &d.heard // h.answer: newDiagnosis read it
 	if !d.refused() {
 		return
 	}
@@ -391,8 +389,7 @@ func (d *diagnosis) quotedAnswer() *Answer {
 	if r == nil {
 		return nil
 	}
-	a := &Answer{Status: r.Status, Error: d.show(clip(d.errCode, maxQuoted)), Description: d.show(clip(d.errDesc, maxQuoted)), Refused: d.refused()}
-	return a
+	return &Answer{Status: r.Status, Error: d.show(clip(d.errCode, maxQuoted)), Description: d.show(clip(d.errDesc, maxQuoted)), Refused: d.refused()}
 }
 
 func clip(s string, n int) string {
