@@ -160,3 +160,18 @@ func sample(t *testing.T, expr string) string {
 	walk(re.Simplify())
 	return b.String()
 }
+
+// The cause ids are listed once (answers.Causes); each id explain names must be on that list.
+func TestCauseIDsAreTheTablesCauses(t *testing.T) {
+	for _, id := range []string{explain.CodeReused, explain.CodeExpired, explain.CodeInvalid, explain.ClockSkew,
+		explain.RedirectURIMissing, explain.RedirectURIMismatch, explain.PKCEVerifierMissing, explain.PKCEVerifierMismatch,
+		explain.PKCEVerifierUnexpected, explain.ClientMismatch, explain.ClientAuthentication, explain.GrantTypeNotAllowed,
+		explain.ScopeInvalid, explain.RequestMalformed, explain.UserOrConsent} {
+		if !slices.Contains(answers.Causes, id) {
+			t.Errorf("cause %q is not in answers.Causes", id)
+		}
+	}
+	if n := len(explain.CauseIDs); explain.CauseIDs[n-2] != explain.Unexplained || explain.CauseIDs[n-1] != explain.None {
+		t.Errorf("CauseIDs end in %v, want %s, %s", explain.CauseIDs[n-2:], explain.Unexplained, explain.None)
+	}
+}

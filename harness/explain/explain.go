@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/grantcheck/grantcheck/harness/config"
+	"github.com/grantcheck/grantcheck/harness/explain/answers"
 	"github.com/grantcheck/grantcheck/harness/safetext"
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
@@ -60,10 +61,9 @@ const (
 	None        = "none"
 )
 
-// CauseIDs are every cause explain can name, none last; a provider's table may add other:<name>.
-var CauseIDs = []string{CodeReused, CodeExpired, CodeInvalid, ClockSkew, RedirectURIMissing, RedirectURIMismatch,
-	PKCEVerifierMissing, PKCEVerifierMismatch, PKCEVerifierUnexpected, ClientMismatch,
-	ClientAuthentication, GrantTypeNotAllowed, ScopeInvalid, RequestMalformed, UserOrConsent, Unexplained, None}
+// CauseIDs are every cause explain can name, none last: the causes a provider table entry may
+// name (answers.Causes, one list), then Unexplained and None; a table may add other:<name>.
+var CauseIDs = append(slices.Clone(answers.Causes), Unexplained, None)
 
 // StructuralCauseIDs are the causes the input itself can prove; the recorded cases cover each.
 var StructuralCauseIDs = []string{CodeReused, CodeExpired, ClockSkew, RedirectURIMissing, RedirectURIMismatch,
