@@ -97,15 +97,15 @@ func refusedEntry(e *har.Entry) bool {
 func FromRequest(authorizeURL string, method, rawURL string, h http.Header, body string, resp *Response) (Input, error) {
 	var in Input
 	if authorizeURL != "" {
-		u, err := url.Parse(strings.TrimSpace(authorizeURL))
-		if err != nil || u.Host == "" {
-			return in, errors.New("--authorize-url: not an absolute URL")
+		s, err := authorizeStep(authorizeURL)
+		if err != nil {
+			return in, err
 		}
-		q := u.Query()
+		q := s.URL.Query()
 		if q.Get("client_id") == "" && q.Get("redirect_uri") == "" && q.Get("code_challenge") == "" {
 			return in, errors.New("--authorize-url: no client_id, redirect_uri or code_challenge in its query; paste the whole authorization URL")
 		}
-		in.Authorize = &Step{URL: u}
+		in.Authorize = s
 	}
 	if !isTokenRequest(method, h, body) {
 		return in, fmt.Errorf("%w; got %s with %d bytes of body", ErrNoTokenRequest, method, len(body))
@@ -119,14 +119,23 @@ func FromRequest(authorizeURL string, method, rawURL string, h http.Header, body
 func FromResponse(authorizeURL string, resp *Response) (Input, error) {
 	in := Input{NoRequest: true}
 	if authorizeURL != "" {
-		u, err := url.Parse(strings.TrimSpace(authorizeURL))
-		if err != nil || u.Host == "" {
-			return in, errors.New("--authorize-url: not an absolute URL")
+		s, err := authorizeStep(authorizeURL)
+		if err != nil {
+			return in, err
 		}
-		in.Authorize = &Step{URL: u}
+		in.Authorize = s
 	}
 	in.Token.Response = resp
 	return in, nil
+}
+
+// authorizeStep reads --authorize-url, which must be an absolute URL.
+func authorizeStep(raw string) (*Step, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return nil, errors.New("--authorize-url: not an absolute URL")
+	}
+	return &Step{URL: u}, nil
 }
 
 // NewResponse fills Date from the headers.
