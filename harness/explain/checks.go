@@ -628,11 +628,7 @@ func (d *diagnosis) grantType() {
 	}
 	// 401 is the status of failed client authentication (RFC 6749 §5.2), whatever error value a
 	// provider sends with it (Keycloak: 401 unauthorized_client for a wrong secret).
-	status := 0
-	if d.in.Token.Response != nil {
-		status = d.in.Token.Response.Status
-	}
-	if (d.errCode == "unauthorized_client" && status != 401) || d.errCode == "unsupported_grant_type" {
+	if (d.errCode == "unauthorized_client" && d.heard.answer.Status != 401) || d.errCode == "unsupported_grant_type" {
 		d.check(GrantTypeNotAllowed)
 		d.addReading(GrantTypeNotAllowed, Likely, fmt.Sprintf("grant_type=%s and %s", g, d.responseSays()), fix)
 		return
