@@ -102,7 +102,7 @@ func ScanEntries(r io.Reader, each func(*Entry) error) (version string, n int, e
 		switch {
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			return fmt.Errorf("not a HAR file: it ends early (%s, byte %d)", what, s.off)
-		case errors.As(err, &se) && se.msg == ErrTooDeep.Error():
+		case errors.Is(err, ErrTooDeep):
 			return fmt.Errorf("not a HAR file: %v (it may be valid JSON, but a HAR nests six levels)", err)
 		case errors.As(err, &se):
 			return fmt.Errorf("not a HAR file: %s: %v", what, err)

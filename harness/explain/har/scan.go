@@ -27,16 +27,19 @@ type scanner struct {
 
 func newScanner(r io.Reader) *scanner { return &scanner{r: bufio.NewReaderSize(r, 64<<10)} }
 
-// syntaxError is a problem at a byte offset.
+// syntaxError is a problem at a byte offset; err is the sentinel it is, if any (ErrTooDeep).
 type syntaxError struct {
 	off int64
 	msg string
+	err error
 }
 
 func (e *syntaxError) Error() string { return fmt.Sprintf("%s at byte %d", e.msg, e.off) }
 
+func (e *syntaxError) Unwrap() error { return e.err }
+
 func (s *scanner) fail(format string, args ...any) error {
-	return &syntaxError{s.off, fmt.Sprintf(format, args...)}
+	return &syntaxError{off: s.off, msg: fmt.Sprintf(format, args...)}
 }
 
 // peek skips whitespace and returns the next byte without consuming it.
@@ -84,7 +87,7 @@ func (s *scanner) expect(want byte) error {
 // enter and leave bound the nesting.
 func (s *scanner) enter() error {
 	if s.depth++; s.depth > MaxDepth {
-		return &syntaxError{s.off, ErrTooDeep.Error()}
+		return &syntaxError{off: s.off, msg: ErrTooDeep.Error(), err: ErrTooDeep}
 	}
 	return nil
 }
@@ -215,7 +218,7 @@ func (s *scanner) str(max int) (v string, cut bool, err error) {
 	}
 	var out string
 	if err := json.Unmarshal(append(append([]byte{'"'}, raw...), '"'), &out); err != nil {
-		return "", false, &syntaxError{start, "invalid string"}
+		return "", false, &syntaxError{off: start, msg: "invalid string"}
 	}
 	if len(out) > max {
 		return "", true, nil
