@@ -655,9 +655,4 @@ const noneFix = "Nothing in the exchange explains a failure. If the provider sti
 	"and --probe to reproduce it with a fresh code, and read the provider's own logs for the request."
 
 // clipText bounds text from the provider quoted in evidence.
-func clipText(s string) string {
-	if r := []rune(s); len(r) > 120 {
-		return string(r[:120]) + "…"
-	}
-	return s
-}
+func clipText(s string) string { return clip(s, 120) }
