@@ -49,13 +49,9 @@ func auditCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitUsage, err
 	}
-	var baseline *reports.Baseline
-	if *baselinePath != "" {
-		b, err := reports.LoadBaseline(*baselinePath)
-		if err != nil {
-			return exitUsage, err
-		}
-		baseline = &b
+	baseline, err := loadBaseline(*baselinePath)
+	if err != nil {
+		return exitUsage, err
 	}
 	var cfg *config.Config
 	if *configPath != "" {
@@ -128,22 +124,6 @@ func auditCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	fmt.Fprintf(stdout, "reports: %s/ (%d files)\n", shownDir(dir), len(paths))
 	return verdictExit(stdout, run, baseline, *baselinePath), nil
-}
-
-// verdictExit compares with the baseline when there is one, else judges the outcome.
-func verdictExit(stdout io.Writer, run reports.Run, baseline *reports.Baseline, path string) int {
-	if baseline != nil {
-		if diff := baseline.Compare(run); len(diff) > 0 {
-			fmt.Fprintf(stdout, "grantcheck: %d differences from the baseline %s:\n  %s\n", len(diff), path, strings.Join(diff, "\n  "))
-			return exitNotConformant
-		}
-		fmt.Fprintf(stdout, "grantcheck: every verdict matches the baseline %s\n", path)
-		return exitConformant
-	}
-	if !run.Outcome.Passed() {
-		return exitNotConformant
-	}
-	return exitConformant
 }
 
 // clientLine is one client's progress line: its results and its own cost.

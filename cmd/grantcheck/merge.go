@@ -27,13 +27,9 @@ func mergeCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitUsage, err
 	}
-	var baseline *reports.Baseline
-	if *baselinePath != "" {
-		b, err := reports.LoadBaseline(*baselinePath)
-		if err != nil {
-			return exitUsage, err
-		}
-		baseline = &b
+	baseline, err := loadBaseline(*baselinePath)
+	if err != nil {
+		return exitUsage, err
 	}
 	runs := make([]reports.Run, len(files))
 	for i, name := range files {

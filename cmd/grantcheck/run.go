@@ -47,16 +47,11 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, fmt.Errorf("--label-filter %q: %s", *labelFilter, labelFilterProblem(err))
 	}
 
-	var baseline *reports.Baseline
-	if *baselinePath != "" {
-		b, err := reports.LoadBaseline(*baselinePath)
-		if err != nil {
-			return exitUsage, err
-		}
-		baseline = &b
+	baseline, err := loadBaseline(*baselinePath)
+	if err != nil {
+		return exitUsage, err
 	}
 	var cfg *config.Config
-	var err error
 	if *configPath != "" {
 		if *fault != "" || *login != "" {
 			return exitUsage, errors.New("--fault and --login apply to the embedded reference provider; drop --config to use it")
@@ -164,20 +159,7 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, fmt.Errorf("write reports: %w", err)
 	}
 	fmt.Fprintf(stdout, "seed %d, %s; reports: %s\n", *seed, time.Since(started).Round(10*time.Millisecond), dirList(dir, paths))
-	if baseline != nil {
-		diff := baseline.Compare(run)
-		if len(diff) > 0 {
-			fmt.Fprintf(stdout, "grantcheck: %d differences from the baseline %s:\n  %s\n", len(diff), *baselinePath, strings.Join(diff, "\n  "))
-			return exitNotConformant, nil
-		}
-		fmt.Fprintf(stdout, "grantcheck: every verdict matches the baseline %s\n", *baselinePath)
-		return exitConformant, nil
-	}
-	// Only conformant (with or without warnings) exits 0; under --strict a WARN is a FAIL already.
-	if !run.Outcome.Passed() {
-		return exitNotConformant, nil
-	}
-	return exitConformant, nil
+	return verdictExit(stdout, run, baseline, *baselinePath), nil
 }
 
 // noColor: colour only on a terminal, never with NO_COLOR (no-color.org) or in CI, where Ginkgo's
