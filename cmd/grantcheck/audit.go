@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -53,24 +52,15 @@ func auditCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitUsage, err
 	}
-	var cfg *config.Config
-	if *configPath != "" {
-		if *fault != "" {
-			return exitUsage, errors.New("--fault applies to the embedded reference provider; drop --config to use it")
-		}
-		if cfg, err = config.Load(*configPath); err != nil {
-			return exitUsage, err
-		}
-	} else {
-		slog.SetDefault(slog.New(slog.DiscardHandler))
-		srv, err := reference.Start(reference.Options{Fault: *fault, ExtraClients: *clients})
-		if err != nil {
-			return exitUsage, err
-		}
+	if *configPath != "" && *fault != "" {
+		return exitUsage, errors.New("--fault applies to the embedded reference provider; drop --config to use it")
+	}
+	cfg, srv, err := providerConfig(*configPath, reference.Options{Fault: *fault, ExtraClients: *clients})
+	if err != nil {
+		return exitUsage, err
+	}
+	if srv != nil {
 		defer srv.Close()
-		if cfg, err = config.Parse("embedded reference provider", srv.ConfigYAML(), os.LookupEnv); err != nil {
-			return exitUsage, err
-		}
 	}
 	listed := cfg.AuditClients()
 	if len(listed) == 0 {

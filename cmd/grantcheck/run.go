@@ -51,26 +51,15 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitUsage, err
 	}
-	var cfg *config.Config
-	if *configPath != "" {
-		if *fault != "" || *login != "" {
-			return exitUsage, errors.New("--fault and --login apply to the embedded reference provider; drop --config to use it")
-		}
-		if cfg, err = config.Load(*configPath); err != nil {
-			return exitUsage, err
-		}
-	} else {
-		// The library logs every refused request through slog; in this command that is noise
-		// between the suite's own output (its transcripts say the same, redacted).
-		slog.SetDefault(slog.New(slog.DiscardHandler))
-		srv, err := reference.Start(reference.Options{CodeTTL: *codeTTL, Fault: *fault, Login: *login})
-		if err != nil {
-			return exitUsage, err // names the reference provider already
-		}
+	if *configPath != "" && (*fault != "" || *login != "") {
+		return exitUsage, errors.New("--fault and --login apply to the embedded reference provider; drop --config to use it")
+	}
+	cfg, srv, err := providerConfig(*configPath, reference.Options{CodeTTL: *codeTTL, Fault: *fault, Login: *login})
+	if err != nil {
+		return exitUsage, err
+	}
+	if srv != nil {
 		defer srv.Close()
-		if cfg, err = config.Parse("embedded reference provider", srv.ConfigYAML(), os.LookupEnv); err != nil {
-			return exitUsage, err
-		}
 		if *fault != "" {
 			fmt.Fprintf(stdout, "embedded reference provider with fault %q at %s\n", *fault, srv.Issuer())
 		}
@@ -160,6 +149,28 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	fmt.Fprintf(stdout, "seed %d, %s; reports: %s\n", *seed, time.Since(started).Round(10*time.Millisecond), dirList(dir, paths))
 	return verdictExit(stdout, run, baseline, *baselinePath), nil
+}
+
+// providerConfig loads the --config file, or, without one, starts the embedded reference provider
+// with opts and reads its configuration; the caller closes the provider it returns.
+func providerConfig(path string, opts reference.Options) (*config.Config, *reference.Server, error) {
+	if path != "" {
+		cfg, err := config.Load(path)
+		return cfg, nil, err
+	}
+	// The library logs every refused request through slog; in this command that is noise
+	// between the suite's own output (its transcripts say the same, redacted).
+	slog.SetDefault(slog.New(slog.DiscardHandler))
+	srv, err := reference.Start(opts)
+	if err != nil {
+		return nil, nil, err // names the reference provider already
+	}
+	cfg, err := config.Parse("embedded reference provider", srv.ConfigYAML(), os.LookupEnv)
+	if err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	return cfg, srv, nil
 }
 
 // noColor: colour only on a terminal, never with NO_COLOR (no-color.org) or in CI, where Ginkgo's
