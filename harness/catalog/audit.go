@@ -33,9 +33,10 @@ var (
 	}
 	AuditAuthzRedirect = Scenario{
 		ID: "audit-authz-redirect", Family: FamilyAudit, Level: MUST,
-		Title: "a near variant of the client's registered redirect URI gets no redirect at the authorization endpoint",
-		Refs:  []Ref{RFC6749("3.1.2.3"), RFC6749("4.1.2.1"), RFC9700("2.1")},
-		Needs: []Need{AuditedControl},
+		Title:  "a near variant of the client's registered redirect URI gets no redirect at the authorization endpoint",
+		Refs:   []Ref{RFC6749("3.1.2.3"), RFC6749("4.1.2.1"), RFC9700("2.1")},
+		Needs:  []Need{AuditedControl},
+		Passes: "an error page, redirecting nowhere",
 		Note: "what a console edit typically adds; a code or a redirect to the variant is FAIL:security (the variant is " +
 			"registered, or compared loosely). Loopback redirect URIs may take any port (RFC 8252 §7.3): the port " +
 			"variant does not apply to them",
