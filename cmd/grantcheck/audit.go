@@ -105,15 +105,7 @@ func auditCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, err
 	}
 	fmt.Fprintf(stdout, "grantcheck: %s\n", auditCost(audits, took, *jobs))
-	if err := writeCI(stdout, run); err != nil {
-		return exitUsage, err
-	}
-	paths, err := reports.WriteAll(dir, run)
-	if err != nil {
-		return exitUsage, fmt.Errorf("write reports: %w", err)
-	}
-	fmt.Fprintf(stdout, "reports: %s/ (%d files)\n", shownDir(dir), len(paths))
-	return verdictExit(stdout, run, baseline, *baselinePath), nil
+	return writeAndJudge(stdout, dir, run, baseline, *baselinePath)
 }
 
 // clientLine is one client's progress line: its results and its own cost.

@@ -36,3 +36,16 @@ func verdictExit(stdout io.Writer, run reports.Run, baseline *reports.Baseline, 
 	}
 	return exitConformant
 }
+
+// writeAndJudge ends audit and merge: the CI annotations, the report files, and the exit status.
+func writeAndJudge(stdout io.Writer, dir string, run reports.Run, baseline *reports.Baseline, path string) (int, error) {
+	if err := writeCI(stdout, run); err != nil {
+		return exitUsage, err
+	}
+	paths, err := reports.WriteAll(dir, run)
+	if err != nil {
+		return exitUsage, fmt.Errorf("write reports: %w", err)
+	}
+	fmt.Fprintf(stdout, "reports: %s/ (%d files)\n", shownDir(dir), len(paths))
+	return verdictExit(stdout, run, baseline, path), nil
+}
