@@ -194,13 +194,12 @@ func (r Run) MatrixColumns() []MatrixColumn {
 	if r.Audit == nil {
 		return nil
 	}
+	entries := catalog.AuditEntries()
 	var out []MatrixColumn
 	for i, id := range r.Audit.Checks {
 		col := MatrixColumn{N: fmt.Sprintf("C%d", i+1), ID: id}
-		for _, e := range catalog.AuditEntries() {
-			if e.ID == id {
-				col.Title, col.Level = e.Title(), e.Scenario.Level
-			}
+		if j := slices.IndexFunc(entries, func(e catalog.Entry) bool { return e.ID == id }); j >= 0 {
+			col.Title, col.Level = entries[j].Title(), entries[j].Scenario.Level
 		}
 		out = append(out, col)
 	}
