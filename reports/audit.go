@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/grantcheck/grantcheck/harness/catalog"
-	"github.com/grantcheck/grantcheck/harness/safetext"
 	"github.com/grantcheck/grantcheck/harness/verdict"
 )
 
@@ -59,17 +58,9 @@ type CheckOutcome struct {
 
 // FromAudit builds the model of an audit: one result per client and check, in list order.
 func FromAudit(clients []ClientChecks, meta Meta, started time.Time, took time.Duration) Run {
-	run := Run{
-		Provider: meta.Provider, Issuer: meta.Issuer, Strict: meta.Strict,
-		GrantcheckVersion: meta.Version, ConfigFile: meta.ConfigFile,
-		Started: started, Finished: started.Add(took), Duration: took, Logins: meta.Logins,
-		Audit:     &Audit{Sees: catalog.AuditSees, CannotSee: catalog.AuditCannotSee},
-		Catalogue: catalog.Version(),
-	}
-	clean := meta.Clean
-	if clean == nil {
-		clean = safetext.Terminal
-	}
+	run := meta.run(started, started.Add(took), took)
+	run.Audit = &Audit{Sees: catalog.AuditSees, CannotSee: catalog.AuditCannotSee}
+	clean := meta.clean()
 	for _, e := range catalog.AuditEntries() {
 		run.Audit.Checks = append(run.Audit.Checks, e.ID)
 	}
@@ -81,16 +72,10 @@ func FromAudit(clients []ClientChecks, meta Meta, started time.Time, took time.D
 				v.Result, v.Category, v.Reason = verdict.Fail, verdict.Format, "WARN under --strict: "+v.Reason
 			}
 			v.ID = o.Entry.ID
-			v.Reason = excerpt(clean(v.Reason), maxReason, 0)
-			for i, w := range v.Warnings {
-				v.Warnings[i] = clean(w)
-			}
-			res := Result{ID: o.Entry.ID, Client: clean(c.ClientID), Title: fmt.Sprintf("client %s: %s", clean(c.ClientID), o.Entry.Title()),
-				Family: o.Entry.Scenario.Family, Level: o.Entry.Scenario.Level, Refs: o.Entry.Scenario.Refs,
-				Verdict: v, Duration: o.Duration, Transcript: excerpt(clean(o.Transcript), maxTranscript, transcriptTail)}
-			if g, ok := catalog.GuidanceFor(o.Entry.ID); ok {
-				res.Why, res.Fix = g.Why, g.Fix
-			}
+			res := Result{ID: o.Entry.ID, Client: clean(c.ClientID), Verdict: cleanVerdict(v, clean), Duration: o.Duration,
+				Transcript: excerpt(clean(o.Transcript), maxTranscript, transcriptTail)}
+			res.describe(o.Entry)
+			res.Title = fmt.Sprintf("client %s: %s", res.Client, res.Title)
 			run.Results = append(run.Results, res)
 		}
 	}
@@ -209,13 +194,12 @@ func (r Run) MatrixColumns() []MatrixColumn {
 	if r.Audit == nil {
 		return nil
 	}
+	entries := catalog.AuditEntries()
 	var out []MatrixColumn
 	for i, id := range r.Audit.Checks {
 		col := MatrixColumn{N: fmt.Sprintf("C%d", i+1), ID: id}
-		for _, e := range catalog.AuditEntries() {
-			if e.ID == id {
-				col.Title, col.Level = e.Title(), e.Scenario.Level
-			}
+		if j := slices.IndexFunc(entries, func(e catalog.Entry) bool { return e.ID == id }); j >= 0 {
+			col.Title, col.Level = entries[j].Title(), entries[j].Scenario.Level
 		}
 		out = append(out, col)
 	}

@@ -177,16 +177,9 @@ func (r Run) ReproduceCommand() string {
 // FromGinkgo builds the model from Ginkgo's (merged) report, e.g. in ReportAfterSuite or from a
 // report loaded from --json-report. Results follow catalogue order.
 func FromGinkgo(r types.Report, meta Meta) Run {
-	run := Run{
-		Provider: meta.Provider, Issuer: meta.Issuer, Strict: meta.Strict,
-		GrantcheckVersion: meta.Version, ConfigFile: meta.ConfigFile,
-		Started: r.StartTime, Finished: r.EndTime, Duration: r.RunTime,
-		LabelFilter: r.SuiteConfig.LabelFilter, Logins: meta.Logins, Catalogue: catalog.Version(),
-	}
-	clean := meta.Clean
-	if clean == nil {
-		clean = safetext.Terminal
-	}
+	run := meta.run(r.StartTime, r.EndTime, r.RunTime)
+	run.LabelFilter = r.SuiteConfig.LabelFilter
+	clean := meta.clean()
 	byID := map[string]Result{}
 	for _, spec := range r.SpecReports {
 		id := entryID(spec)
@@ -205,12 +198,8 @@ func FromGinkgo(r types.Report, meta Meta) Run {
 			continue
 		}
 		v.ID = id
-		v.Reason = excerpt(clean(v.Reason), maxReason, 0)
-		for i, w := range v.Warnings {
-			v.Warnings[i] = clean(w)
-		}
 		byID[id] = Result{
-			ID: id, Verdict: v, Duration: spec.RunTime,
+			ID: id, Verdict: cleanVerdict(v, clean), Duration: spec.RunTime,
 			Transcript: excerpt(clean(verdict.TranscriptFromEntries(spec.ReportEntries)), maxTranscript, transcriptTail),
 		}
 	}
@@ -220,10 +209,7 @@ func FromGinkgo(r types.Report, meta Meta) Run {
 			continue
 		}
 		delete(byID, e.ID)
-		res.Title, res.Family, res.Level, res.Refs = e.Title(), e.Scenario.Family, e.Scenario.Level, e.Scenario.Refs
-		if g, ok := catalog.GuidanceFor(e.ID); ok {
-			res.Why, res.Fix = g.Why, g.Fix
-		}
+		res.describe(e)
 		run.Results = append(run.Results, res)
 	}
 	for _, id := range slices.Sorted(maps.Keys(byID)) {
@@ -238,6 +224,40 @@ func FromGinkgo(r types.Report, meta Meta) Run {
 	}
 	run.tally()
 	return run
+}
+
+// run is a run's header from meta: the model both FromGinkgo and FromAudit fill.
+func (meta Meta) run(started, finished time.Time, took time.Duration) Run {
+	return Run{
+		Provider: meta.Provider, Issuer: meta.Issuer, Strict: meta.Strict,
+		GrantcheckVersion: meta.Version, ConfigFile: meta.ConfigFile,
+		Started: started, Finished: finished, Duration: took, Logins: meta.Logins, Catalogue: catalog.Version(),
+	}
+}
+
+// clean is Meta.Clean, escaping only when it is nil.
+func (meta Meta) clean() func(string) string {
+	if meta.Clean == nil {
+		return safetext.Terminal
+	}
+	return meta.Clean
+}
+
+// cleanVerdict passes the verdict's reason (cut to maxReason) and warnings through clean.
+func cleanVerdict(v verdict.Verdict, clean func(string) string) verdict.Verdict {
+	v.Reason = excerpt(clean(v.Reason), maxReason, 0)
+	for i, w := range v.Warnings {
+		v.Warnings[i] = clean(w)
+	}
+	return v
+}
+
+// describe fills the result's catalogue metadata and guidance from its entry.
+func (r *Result) describe(e catalog.Entry) {
+	r.Title, r.Family, r.Level, r.Refs = e.Title(), e.Scenario.Family, e.Scenario.Level, e.Scenario.Refs
+	if g, ok := catalog.GuidanceFor(e.ID); ok {
+		r.Why, r.Fix = g.Why, g.Fix
+	}
 }
 
 // tally fills Totals, Outcome and Findings from Results and SuiteErrors.

@@ -16,23 +16,21 @@ import (
 	"github.com/grantcheck/grantcheck/harness/catalog"
 )
 
-// editedReferenceConfig is the reference provider's configuration, changed by edit, written to a file.
-func editedReferenceConfig(t *testing.T, srv *reference.Server, edit func(clients map[string]any)) string {
+// editedReferenceConfig is referenceConfig with its clients changed by edit.
+func editedReferenceConfig(t *testing.T, opts reference.Options, edit func(clients map[string]any)) string {
 	t.Helper()
-	var doc map[string]any
-	if err := yaml.Unmarshal(srv.ConfigYAML(), &doc); err != nil {
-		t.Fatal(err)
-	}
-	edit(doc["clients"].(map[string]any))
-	data, err := yaml.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "grantcheck.yaml")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return referenceConfig(t, opts, func(cfg []byte) []byte {
+		var doc map[string]any
+		if err := yaml.Unmarshal(cfg, &doc); err != nil {
+			t.Fatal(err)
+		}
+		edit(doc["clients"].(map[string]any))
+		data, err := yaml.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	})
 }
 
 // TestAssertionScenariosNameTheKeyToSet: without the assertion roles, every client-assertion
@@ -43,12 +41,7 @@ func TestAssertionScenariosNameTheKeyToSet(t *testing.T) {
 		t.Skip("runs the client-assertion family")
 	}
 	t.Parallel()
-	srv, err := reference.Start(reference.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	path := editedReferenceConfig(t, srv, func(clients map[string]any) {
+	path := editedReferenceConfig(t, reference.Options{}, func(clients map[string]any) {
 		delete(clients, "assertion")
 		delete(clients, "assertion_secret")
 	})
@@ -81,13 +74,8 @@ func TestAssertionKeyFromPEMFile(t *testing.T) {
 		t.Skip("runs the client-assertion family")
 	}
 	t.Parallel()
-	srv, err := reference.Start(reference.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
 	keyFile := filepath.Join(t.TempDir(), "app-jwt.pem")
-	path := editedReferenceConfig(t, srv, func(clients map[string]any) {
+	path := editedReferenceConfig(t, reference.Options{}, func(clients map[string]any) {
 		a := clients["assertion"].(map[string]any)
 		var jwk jose.JSONWebKey
 		if err := jwk.UnmarshalJSON([]byte(a["private_key"].(string))); err != nil {
@@ -123,12 +111,7 @@ func TestEveryScenarioRunsWithAssertionClients(t *testing.T) {
 		t.Skip("runs the whole suite")
 	}
 	t.Parallel()
-	srv, err := reference.Start(reference.Options{CodeTTL: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	path := editedReferenceConfig(t, srv, func(clients map[string]any) {
+	path := editedReferenceConfig(t, reference.Options{CodeTTL: 2 * time.Second}, func(clients map[string]any) {
 		clients["primary"], clients["secondary"] = clients["assertion"], clients["assertion_secret"]
 		delete(clients, "assertion")
 		delete(clients, "assertion_secret")

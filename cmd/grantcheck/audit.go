@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -49,32 +48,19 @@ func auditCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitUsage, err
 	}
-	var baseline *reports.Baseline
-	if *baselinePath != "" {
-		b, err := reports.LoadBaseline(*baselinePath)
-		if err != nil {
-			return exitUsage, err
-		}
-		baseline = &b
+	baseline, err := loadBaseline(*baselinePath)
+	if err != nil {
+		return exitUsage, err
 	}
-	var cfg *config.Config
-	if *configPath != "" {
-		if *fault != "" {
-			return exitUsage, errors.New("--fault applies to the embedded reference provider; drop --config to use it")
-		}
-		if cfg, err = config.Load(*configPath); err != nil {
-			return exitUsage, err
-		}
-	} else {
-		slog.SetDefault(slog.New(slog.DiscardHandler))
-		srv, err := reference.Start(reference.Options{Fault: *fault, ExtraClients: *clients})
-		if err != nil {
-			return exitUsage, err
-		}
+	if *configPath != "" && *fault != "" {
+		return exitUsage, errors.New("--fault applies to the embedded reference provider; drop --config to use it")
+	}
+	cfg, srv, err := providerConfig(*configPath, reference.Options{Fault: *fault, ExtraClients: *clients})
+	if err != nil {
+		return exitUsage, err
+	}
+	if srv != nil {
 		defer srv.Close()
-		if cfg, err = config.Parse("embedded reference provider", srv.ConfigYAML(), os.LookupEnv); err != nil {
-			return exitUsage, err
-		}
 	}
 	listed := cfg.AuditClients()
 	if len(listed) == 0 {
@@ -119,31 +105,7 @@ func auditCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, err
 	}
 	fmt.Fprintf(stdout, "grantcheck: %s\n", auditCost(audits, took, *jobs))
-	if err := writeCI(stdout, run); err != nil {
-		return exitUsage, err
-	}
-	paths, err := reports.WriteAll(dir, run)
-	if err != nil {
-		return exitUsage, fmt.Errorf("write reports: %w", err)
-	}
-	fmt.Fprintf(stdout, "reports: %s/ (%d files)\n", shownDir(dir), len(paths))
-	return verdictExit(stdout, run, baseline, *baselinePath), nil
-}
-
-// verdictExit compares with the baseline when there is one, else judges the outcome.
-func verdictExit(stdout io.Writer, run reports.Run, baseline *reports.Baseline, path string) int {
-	if baseline != nil {
-		if diff := baseline.Compare(run); len(diff) > 0 {
-			fmt.Fprintf(stdout, "grantcheck: %d differences from the baseline %s:\n  %s\n", len(diff), path, strings.Join(diff, "\n  "))
-			return exitNotConformant
-		}
-		fmt.Fprintf(stdout, "grantcheck: every verdict matches the baseline %s\n", path)
-		return exitConformant
-	}
-	if !run.Outcome.Passed() {
-		return exitNotConformant
-	}
-	return exitConformant
+	return writeAndJudge(stdout, dir, run, baseline, *baselinePath)
 }
 
 // clientLine is one client's progress line: its results and its own cost.

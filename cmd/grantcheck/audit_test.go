@@ -135,20 +135,13 @@ func TestAuditControlFailureIsTheClientsOwn(t *testing.T) {
 	if testing.Short() {
 		t.Skip("audits clients")
 	}
-	srv, err := reference.Start(reference.Options{ExtraClients: 6})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	cfg := string(srv.ConfigYAML())
 	// client-02's secret, as listed, no longer matches its registration.
-	at := strings.Index(cfg, `client_id: "client-02"`)
-	secretAt := at + strings.Index(cfg[at:], "client_secret: \"") + len("client_secret: \"")
-	cfg = cfg[:secretAt] + "rotated-" + cfg[secretAt:]
-	path := filepath.Join(t.TempDir(), "grantcheck.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path := startReference(t, reference.Options{ExtraClients: 6}, func(cfg string) string {
+		at := strings.Index(cfg, `client_id: "client-02"`)
+		secretAt := at + strings.Index(cfg[at:], "client_secret: \"") + len("client_secret: \"")
+		return cfg[:secretAt] + "rotated-" + cfg[secretAt:]
+	})
+	cfg := readFile(t, path)
 	dir := t.TempDir()
 	out, code := grantcheck(t, nil, "", "audit", "--config", path, "--reports", dir)
 	if code != exitNotConformant {

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -18,24 +16,16 @@ import (
 // configuration, and returns the path of the edited file for a child run.
 func startReference(t *testing.T, opts reference.Options, edit func(string) string) string {
 	t.Helper()
-	srv, err := reference.Start(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	cfg := string(srv.ConfigYAML())
-	if edit != nil {
-		edited := edit(cfg)
-		if edited == cfg {
+	return referenceConfig(t, opts, func(cfg []byte) []byte {
+		if edit == nil {
+			return cfg
+		}
+		edited := edit(string(cfg))
+		if edited == string(cfg) {
 			t.Fatal("the edit changed nothing in the reference configuration; update this test")
 		}
-		cfg = edited
-	}
-	path := filepath.Join(t.TempDir(), "provider.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
+		return []byte(edited)
+	})
 }
 
 // withoutIssParameter serves the discovery document without

@@ -48,6 +48,18 @@ func TestCommandDriverOnJavaScriptLogin(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole suite")
 	}
+	cfg := referenceConfig(t, reference.Options{CodeTTL: 2e9, Login: reference.LoginJS, LoginCommand: jsLoginProgram(t)},
+		func(yaml []byte) []byte { return yaml })
+	c := runChild(t, "--config", cfg)
+	if diff := mismatches(c.run, nil); len(diff) > 0 {
+		t.Errorf("the clean reference with the command driver must pass every scenario:\n  %s\n%s", strings.Join(diff, "\n  "), c.output)
+	}
+	t.Logf("command driver: %s", lastLine(c.output))
+}
+
+// jsLoginProgram is the command that runs the repository's Node login script.
+func jsLoginProgram(t *testing.T) []string {
+	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Fatalf("node is needed for the command driver's script: %v", err)
@@ -56,13 +68,7 @@ func TestCommandDriverOnJavaScriptLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := referenceConfig(t, reference.Options{CodeTTL: 2e9, Login: reference.LoginJS, LoginCommand: []string{node, script}},
-		func(yaml []byte) []byte { return yaml })
-	c := runChild(t, "--config", cfg)
-	if diff := mismatches(c.run, nil); len(diff) > 0 {
-		t.Errorf("the clean reference with the command driver must pass every scenario:\n  %s\n%s", strings.Join(diff, "\n  "), c.output)
-	}
-	t.Logf("command driver: %s", lastLine(c.output))
+	return []string{node, script}
 }
 
 func lastLine(s string) string {

@@ -182,8 +182,6 @@ func passesWhen(e catalog.Entry) string {
 	case e.Scenario.Passes != "":
 		parts = append(parts, e.Scenario.Passes)
 	case e.Scenario.Family == catalog.FamilyBaseline, e.Scenario.ID == catalog.AuditControl.ID:
-	case e.Scenario.ID == catalog.AuditAuthzRedirect.ID:
-		parts = append(parts, "an error page, redirecting nowhere")
 	default:
 		parts = append(parts, "any RFC 6749 §5.2 error")
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -41,20 +40,12 @@ esac
 // runLoginProgram runs the suite with the command driver running loginWrapper in mode.
 func runLoginProgram(t *testing.T, mode, extraYAML string, env ...string) hostileRun {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatalf("node is needed for the command driver's script: %v", err)
-	}
-	script, err := filepath.Abs("../../fixtures/reference/jslogin.mjs")
-	if err != nil {
-		t.Fatal(err)
-	}
 	wrapper := filepath.Join(t.TempDir(), "login.sh")
 	if err := os.WriteFile(wrapper, []byte(loginWrapper), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	opts := reference.Options{CodeTTL: 2 * time.Second, Login: reference.LoginJS,
-		LoginCommand: []string{"/bin/sh", wrapper, mode, node, script}}
+		LoginCommand: append([]string{"/bin/sh", wrapper, mode}, jsLoginProgram(t)...)}
 	return runHostileOpts(t, opts, extraYAML, env...)
 }
 

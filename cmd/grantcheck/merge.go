@@ -27,13 +27,9 @@ func mergeCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitUsage, err
 	}
-	var baseline *reports.Baseline
-	if *baselinePath != "" {
-		b, err := reports.LoadBaseline(*baselinePath)
-		if err != nil {
-			return exitUsage, err
-		}
-		baseline = &b
+	baseline, err := loadBaseline(*baselinePath)
+	if err != nil {
+		return exitUsage, err
 	}
 	runs := make([]reports.Run, len(files))
 	for i, name := range files {
@@ -83,15 +79,7 @@ func mergeCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		if err := reports.WriteSummary(stdout, run); err != nil {
 			return exitUsage, err
 		}
-		if err := writeCI(stdout, run); err != nil {
-			return exitUsage, err
-		}
-		paths, err := reports.WriteAll(dir, run)
-		if err != nil {
-			return exitUsage, fmt.Errorf("write reports: %w", err)
-		}
-		fmt.Fprintf(stdout, "reports: %s/ (%d files)\n", shownDir(dir), len(paths))
-		return verdictExit(stdout, run, baseline, *baselinePath), nil
+		return writeAndJudge(stdout, dir, run, baseline, *baselinePath)
 	}
 	if baseline != nil {
 		return exitUsage, fmt.Errorf("merge: --baseline is for one provider's results; these are of %d providers", len(merged))

@@ -47,35 +47,19 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, fmt.Errorf("--label-filter %q: %s", *labelFilter, labelFilterProblem(err))
 	}
 
-	var baseline *reports.Baseline
-	if *baselinePath != "" {
-		b, err := reports.LoadBaseline(*baselinePath)
-		if err != nil {
-			return exitUsage, err
-		}
-		baseline = &b
+	baseline, err := loadBaseline(*baselinePath)
+	if err != nil {
+		return exitUsage, err
 	}
-	var cfg *config.Config
-	var err error
-	if *configPath != "" {
-		if *fault != "" || *login != "" {
-			return exitUsage, errors.New("--fault and --login apply to the embedded reference provider; drop --config to use it")
-		}
-		if cfg, err = config.Load(*configPath); err != nil {
-			return exitUsage, err
-		}
-	} else {
-		// The library logs every refused request through slog; in this command that is noise
-		// between the suite's own output (its transcripts say the same, redacted).
-		slog.SetDefault(slog.New(slog.DiscardHandler))
-		srv, err := reference.Start(reference.Options{CodeTTL: *codeTTL, Fault: *fault, Login: *login})
-		if err != nil {
-			return exitUsage, err // names the reference provider already
-		}
+	if *configPath != "" && (*fault != "" || *login != "") {
+		return exitUsage, errors.New("--fault and --login apply to the embedded reference provider; drop --config to use it")
+	}
+	cfg, srv, err := providerConfig(*configPath, reference.Options{CodeTTL: *codeTTL, Fault: *fault, Login: *login})
+	if err != nil {
+		return exitUsage, err
+	}
+	if srv != nil {
 		defer srv.Close()
-		if cfg, err = config.Parse("embedded reference provider", srv.ConfigYAML(), os.LookupEnv); err != nil {
-			return exitUsage, err
-		}
 		if *fault != "" {
 			fmt.Fprintf(stdout, "embedded reference provider with fault %q at %s\n", *fault, srv.Issuer())
 		}
@@ -164,20 +148,29 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, fmt.Errorf("write reports: %w", err)
 	}
 	fmt.Fprintf(stdout, "seed %d, %s; reports: %s\n", *seed, time.Since(started).Round(10*time.Millisecond), dirList(dir, paths))
-	if baseline != nil {
-		diff := baseline.Compare(run)
-		if len(diff) > 0 {
-			fmt.Fprintf(stdout, "grantcheck: %d differences from the baseline %s:\n  %s\n", len(diff), *baselinePath, strings.Join(diff, "\n  "))
-			return exitNotConformant, nil
-		}
-		fmt.Fprintf(stdout, "grantcheck: every verdict matches the baseline %s\n", *baselinePath)
-		return exitConformant, nil
+	return verdictExit(stdout, run, baseline, *baselinePath), nil
+}
+
+// providerConfig loads the --config file, or, without one, starts the embedded reference provider
+// with opts and reads its configuration; the caller closes the provider it returns.
+func providerConfig(path string, opts reference.Options) (*config.Config, *reference.Server, error) {
+	if path != "" {
+		cfg, err := config.Load(path)
+		return cfg, nil, err
 	}
-	// Only conformant (with or without warnings) exits 0; under --strict a WARN is a FAIL already.
-	if !run.Outcome.Passed() {
-		return exitNotConformant, nil
+	// The library logs every refused request through slog; in this command that is noise
+	// between the suite's own output (its transcripts say the same, redacted).
+	slog.SetDefault(slog.New(slog.DiscardHandler))
+	srv, err := reference.Start(opts)
+	if err != nil {
+		return nil, nil, err // names the reference provider already
 	}
-	return exitConformant, nil
+	cfg, err := config.Parse("embedded reference provider", srv.ConfigYAML(), os.LookupEnv)
+	if err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	return cfg, srv, nil
 }
 
 // noColor: colour only on a terminal, never with NO_COLOR (no-color.org) or in CI, where Ginkgo's

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -56,37 +54,29 @@ func runChildEnv(t *testing.T, env []string, args ...string) child {
 	t.Helper()
 	dir := t.TempDir()
 	args = append(args, "--reports", dir)
-	encoded, err := json.Marshal(append([]string{"run"}, args...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(append(os.Environ(), childArgs+"="+string(encoded), "NO_COLOR=1"), env...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err = cmd.Run()
-	if code := cmd.ProcessState.ExitCode(); code != exitConformant && code != exitNotConformant {
-		t.Fatalf("grantcheck %s: exit %d (%v)\n%s", strings.Join(args, " "), code, err, out.String())
+	out, code := grantcheck(t, env, "", append([]string{"run"}, args...)...)
+	if code != exitConformant && code != exitNotConformant {
+		t.Fatalf("grantcheck %s: exit %d\n%s", strings.Join(args, " "), code, out)
 	}
 	f, err := os.Open(filepath.Join(dir, "results.json"))
 	if err != nil {
-		t.Fatalf("grantcheck %s wrote no results.json: %v\n%s", strings.Join(args, " "), err, out.String())
+		t.Fatalf("grantcheck %s wrote no results.json: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	defer f.Close()
 	run, err := reports.ReadJSON(f)
 	if err != nil {
 		t.Fatalf("read results.json: %v", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "stdout.txt"), out.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "stdout.txt"), []byte(out), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return child{run: run, dir: dir, output: out.String(), exit: cmd.ProcessState.ExitCode()}
+	return child{run: run, dir: dir, output: out, exit: code}
 }
 
-// mismatches compares every catalogue entry's verdict with the expectation (PASS unless listed).
 // matcherDump is how Gomega's own failure messages look ("Expected\n    <[]string | len:1>: …").
 var matcherDump = regexp.MustCompile(`(?m)^\s*Expected\s*\n\s+<|to be empty$|to equal\n`)
 
+// mismatches compares every catalogue entry's verdict with the expectation (PASS unless listed).
 func mismatches(run reports.Run, want map[string]string) []string {
 	got := map[string]string{}
 	for _, r := range run.Results {

@@ -1,5 +1,7 @@
 package catalog
 
+import "slices"
+
 // The audit family: what one listed client's registration implies, checked for every client of
 // audit.clients (grantcheck audit). Each check is an existing rule run for that client, so the
 // suite's scenarios and the audit share their logic; the IDs differ because the audit judges the
@@ -13,6 +15,15 @@ const AuditedControl Need = "audited-control"
 
 func RFC8252(section string) Ref { return Ref{"RFC 8252", section} }
 
+// nearRedirectVariants are the near variants of a registered redirect URI that both endpoints'
+// redirect checks try.
+var nearRedirectVariants = []Variant{
+	{Name: "localhost", Title: "localhost for 127.0.0.1 (or the reverse)"},
+	{Name: "scheme", Title: "http for https (or the reverse)"},
+	{Name: "trailing-slash", Title: "a trailing slash added"},
+	{Name: "other-path", Title: "another path on the same host"},
+}
+
 var (
 	AuditControl = Scenario{
 		ID: "audit-control", Family: FamilyAudit, Level: MUST,
@@ -22,20 +33,17 @@ var (
 	}
 	AuditAuthzRedirect = Scenario{
 		ID: "audit-authz-redirect", Family: FamilyAudit, Level: MUST,
-		Title: "a near variant of the client's registered redirect URI gets no redirect at the authorization endpoint",
-		Refs:  []Ref{RFC6749("3.1.2.3"), RFC6749("4.1.2.1"), RFC9700("2.1")},
-		Needs: []Need{AuditedControl},
+		Title:  "a near variant of the client's registered redirect URI gets no redirect at the authorization endpoint",
+		Refs:   []Ref{RFC6749("3.1.2.3"), RFC6749("4.1.2.1"), RFC9700("2.1")},
+		Needs:  []Need{AuditedControl},
+		Passes: "an error page, redirecting nowhere",
 		Note: "what a console edit typically adds; a code or a redirect to the variant is FAIL:security (the variant is " +
 			"registered, or compared loosely). Loopback redirect URIs may take any port (RFC 8252 §7.3): the port " +
 			"variant does not apply to them",
-		Variants: []Variant{
-			{Name: "localhost", Title: "localhost for 127.0.0.1 (or the reverse)"},
-			{Name: "scheme", Title: "http for https (or the reverse)"},
-			{Name: "trailing-slash", Title: "a trailing slash added"},
-			{Name: "other-path", Title: "another path on the same host"},
+		Variants: slices.Concat(nearRedirectVariants, []Variant{
 			{Name: "port", Title: "another port (not for loopback URIs)"},
 			{Name: "other-host", Title: "another host (a URI unlike any registered one)"},
-		},
+		}),
 	}
 	AuditTokenRedirect = Scenario{
 		ID: "audit-token-redirect", Family: FamilyAudit, Level: MUST,
@@ -43,13 +51,9 @@ var (
 		Refs:   []Ref{RFC6749("4.1.3"), RFC9700("2.1")},
 		Needs:  []Need{AuditedControl},
 		Expect: Expect{Error: invalidGrant},
-		Variants: []Variant{
+		Variants: slices.Concat([]Variant{
 			{Name: "other-registered", Title: "the client's other registered redirect URI"},
-			{Name: "localhost", Title: "localhost for 127.0.0.1 (or the reverse)"},
-			{Name: "scheme", Title: "http for https (or the reverse)"},
-			{Name: "trailing-slash", Title: "a trailing slash added"},
-			{Name: "other-path", Title: "another path on the same host"},
-		},
+		}, nearRedirectVariants),
 	}
 	AuditPKCERequired = Scenario{
 		ID: "audit-pkce-required", Family: FamilyAudit, Level: MUST,
