@@ -55,9 +55,7 @@ func AuditChecks() []harness.AuditCheck {
 		},
 		"password": func(r *harness.Run, role config.Role) { refuseGrant(r, role, "password", passwordRequest) },
 		"refresh_token": func(r *harness.Run, role config.Role) {
-			if r.Client(role).Allows("refresh_token") {
-				r.NotApplicable(field(r, role, "grant_types") + " includes refresh_token")
-			}
+			notApplicableIf(r, grantAllowed(r.P.Config, role, "refresh_token"))
 			needsCodeGrant(r, role)
 			rt := r.Tokens(r.Code(role), role).String("refresh_token")
 			if rt == "" {
