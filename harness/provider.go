@@ -195,14 +195,7 @@ func (r *Run) control(role config.Role, c *config.Client) (string, error) {
 	p := r.P
 	// A login and a token request that fail with a server error were retried already (Run.flow,
 	// Run.send); what is left is the answer, and failure says whether it was a server error.
-	failure := func() string {
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		if r.loginFailure != "" {
-			return r.loginFailure
-		}
-		return r.sendFailure
-	}
+	var failure string
 	if role == config.Restricted || (role.Audited() && !c.Allows("authorization_code")) {
 		if !c.Allows("client_credentials") {
 			return "", nil // nothing the role declares can be shown to work without a redirect URI
@@ -212,22 +205,26 @@ func (r *Run) control(role config.Role, c *config.Client) (string, error) {
 			req = req.Set("scope", c.Scope)
 		}
 		resp, err := r.TrySend(req)
+		failure = tokenServerFailure(resp, err)
 		if err == nil && (resp.Status != 200 || resp.String("access_token") == "") {
 			err = fmt.Errorf("answered HTTP %d %s", resp.Status, r.Log.Redactor.Redact(string(resp.Body)))
 		}
 		if err != nil {
 			return "", p.redactor.CleanError(fmt.Errorf("setup: %s declares the client_credentials grant, but the provider did not perform it "+
-				"for %s (%s): %w", p.Config.Describe(role), c.ClientID, controlAdvice(p.Config, role, resp, nil, failure(), "fix the client's registration or its grant_types"), err))
+				"for %s (%s): %w", p.Config.Describe(role), c.ClientID, controlAdvice(p.Config, role, resp, nil, failure, "fix the client's registration or its grant_types"), err))
 		}
 		return "client_credentials", nil
 	}
 	var resp *token.Response
 	var refused *authorize.RefusalError
-	code, err := r.TryCode(role)
+	o, err := r.Flow(role)
+	failure = serverFailure(o, err)
+	code, err := codeOf(role, o, err)
 	if err != nil {
 		errors.As(err, &refused)
 	} else {
 		resp, err = r.TrySend(r.Redeem(code, role, "control: valid redemption"))
+		failure = tokenServerFailure(resp, err)
 		if err == nil && (resp.Status != 200 || resp.String("access_token") == "") {
 			err = fmt.Errorf("the control redemption answered HTTP %d %s", resp.Status, r.Log.Redactor.Redact(string(resp.Body)))
 		}
@@ -239,16 +236,18 @@ func (r *Run) control(role config.Role, c *config.Client) (string, error) {
 			who = p.Config.Describe(role)
 		}
 		return "", p.redactor.CleanError(fmt.Errorf("control exchange of %s (%s): %w", who,
-			controlAdvice(p.Config, role, resp, refused, failure(), "fix the login steps or the client configuration"), err))
+			controlAdvice(p.Config, role, resp, refused, failure, "fix the login steps or the client configuration"), err))
 	}
 	return "authorization_code", nil
 }
 
 // tokenServerFailure names the server error a token request met ("" for none): HTTP 5xx, an
 // error server_error or temporarily_unavailable, or a connection an overloaded provider dropped.
+// The answer is asked first: a request that ran out of retries keeps its last answer, with the
+// context's end as err.
 func tokenServerFailure(resp *token.Response, err error) string {
 	switch {
-	case err != nil:
+	case resp == nil:
 		return serverFailure(authorize.Outcome{}, err)
 	case resp.Status >= 500:
 		return fmt.Sprintf("HTTP %d", resp.Status)
