@@ -200,11 +200,7 @@ func (r *Run) control(role config.Role, c *config.Client) (string, error) {
 		if !c.Allows("client_credentials") {
 			return "", nil // nothing the role declares can be shown to work without a redirect URI
 		}
-		req := r.Request(role, "control: client_credentials grant").Set("grant_type", "client_credentials")
-		if c.Scope != "" { // provider.scope is for logins; a service client asks only for its own
-			req = req.Set("scope", c.Scope)
-		}
-		resp, err := r.TrySend(req)
+		resp, err := r.TrySend(r.ClientCredentials(role, "control: client_credentials grant"))
 		failure = tokenServerFailure(resp, err)
 		if err == nil && (resp.Status != 200 || resp.String("access_token") == "") {
 			err = fmt.Errorf("answered HTTP %d %s", resp.Status, r.Log.Redactor.Redact(string(resp.Body)))
