@@ -163,13 +163,8 @@ func (p *Provider) Control(ctx context.Context) error {
 			continue
 		}
 		wg.Go(func() {
-			grant, files, err := p.control(ctx, role, c)
-			p.controlMu.Lock()
-			defer p.controlMu.Unlock()
-			p.controls[role], p.controlFiles[role] = err, files
-			if err == nil && grant != "" {
-				p.performed[grant] = true
-			}
+			r, grant, err := p.control(ctx, catalog.Entry{ID: catalog.BaselineExchange.ID, Scenario: catalog.BaselineExchange}, role, c)
+			p.recordControl(role, grant, r.Log.Files(), err)
 		})
 	}
 	wg.Wait()
@@ -182,13 +177,23 @@ func (p *Provider) Control(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// control runs one role's control and returns the grant it performed ("" for none) and the files
-// its flow saved.
-func (p *Provider) control(ctx context.Context, role config.Role, c *config.Client) (string, []verdict.File, error) {
-	r := newRun(ctx, p, catalog.Entry{ID: catalog.BaselineExchange.ID, Scenario: catalog.BaselineExchange})
+// control runs one role's control as entry e and returns its run (the transcript and the files its
+// flow saved) and the grant it performed ("" for none).
+func (p *Provider) control(ctx context.Context, e catalog.Entry, role config.Role, c *config.Client) (*Run, string, error) {
+	r := newRun(ctx, p, e)
 	r.ownLogin, r.controlRun = true, true
 	grant, err := r.control(role, c)
-	return grant, r.Log.Files(), err
+	return r, grant, err
+}
+
+// recordControl keeps a role's control result for the scenarios and checks that need it.
+func (p *Provider) recordControl(role config.Role, grant string, files []verdict.File, err error) {
+	p.controlMu.Lock()
+	defer p.controlMu.Unlock()
+	p.controls[role], p.controlFiles[role] = err, files
+	if err == nil && grant != "" {
+		p.performed[grant] = true
+	}
 }
 
 func (r *Run) control(role config.Role, c *config.Client) (string, error) {
