@@ -395,7 +395,7 @@ func (p *parser) validateAssertionKey(base string, cl *Client) error {
 		key, err := assertion.Secret(cl.ClientSecret, cl.Alg)
 		if err != nil {
 			field := base + ".alg"
-			if strings.Contains(err.Error(), "too short") {
+			if errors.Is(err, assertion.ErrShortSecret) {
 				field = base + ".client_secret"
 			}
 			return p.fail(field, "%v", err)
@@ -428,7 +428,7 @@ func (p *parser) validateAssertionKey(base string, cl *Client) error {
 	key, err := assertion.ParsePrivate(text, cl.KeyID, cl.Alg)
 	if err != nil {
 		// The error never quotes the key: it may be most of a secret.
-		if cl.Alg != "" && strings.Contains(err.Error(), "alg ") {
+		if cl.Alg != "" && errors.Is(err, assertion.ErrAlg) {
 			field = base + ".alg"
 		}
 		return p.fail(field, "%v", err)
