@@ -42,12 +42,17 @@ func (r *Run) ClientRole(hint string, methods []string, exclude ...config.Role) 
 // of a fresh code, or for a client without the code grant the client_credentials grant. A scenario
 // changes its authentication only.
 func (r *Run) Grant(role config.Role, step string) *token.Request {
-	c := r.Client(role)
-	if c.Allows("authorization_code") {
+	if r.Client(role).Allows("authorization_code") {
 		return r.Redeem(r.Code(role), role, step)
 	}
+	return r.ClientCredentials(role, step)
+}
+
+// ClientCredentials is role's client_credentials grant request, asking for the client's own scope
+// if it declares one (provider.scope is for logins; a service client asks only for its own).
+func (r *Run) ClientCredentials(role config.Role, step string) *token.Request {
 	req := r.Request(role, step).Set("grant_type", "client_credentials")
-	if c.Scope != "" {
+	if c := r.Client(role); c.Scope != "" {
 		req.Set("scope", c.Scope)
 	}
 	return req

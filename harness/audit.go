@@ -150,15 +150,8 @@ func (p *Provider) Audit(ctx context.Context, clients []*config.Client, checks [
 func (p *Provider) auditControl(ctx context.Context, c *config.Client) CheckResult {
 	role := config.AuditRole(c.ClientID)
 	e := catalog.Entry{ID: catalog.AuditControl.ID, Scenario: catalog.AuditControl}
-	r := newRun(ctx, p, e)
-	r.ownLogin = true
-	grant, err := r.control(role, c)
-	p.controlMu.Lock()
-	p.controls[role], p.controlFiles[role] = err, r.Log.Files()
-	if err == nil && grant != "" {
-		p.performed[grant] = true
-	}
-	p.controlMu.Unlock()
+	r, grant, err := p.control(ctx, e, role, c)
+	p.recordControl(role, grant, r.Log.Files(), err)
 	v := verdict.Verdict{ID: e.ID, Result: verdict.Pass, Files: r.Log.Files()}
 	switch {
 	case err != nil:

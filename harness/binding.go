@@ -57,8 +57,7 @@ func (r *Run) OwnerOf(resp *token.Response, authenticated, named config.Role) oa
 func (r *Run) introspectedOwner(kind, tok string, roles ...config.Role) (oauth.TokenOwner, string) {
 	var tried []string
 	for _, role := range roles {
-		in, err := r.TrySend(r.Request(role, "introspection of the issued "+kind+", as the "+string(role)+" client").
-			Set("token", tok).Set("token_type_hint", kind).Retarget(r.P.Discovery.IntrospectionEndpoint))
+		in, err := r.introspect(role, kind, tok, "introspection of the issued "+kind+", as the "+string(role)+" client")
 		switch {
 		case err != nil:
 			tried = append(tried, fmt.Sprintf("as %s: %v", r.Client(role).ClientID, err))
@@ -70,6 +69,13 @@ func (r *Run) introspectedOwner(kind, tok string, roles ...config.Role) (oauth.T
 		}
 	}
 	return oauth.TokenOwner{}, "introspection " + strings.Join(tried, ", ")
+}
+
+// introspect asks the introspection endpoint about tok, a token of kind, authenticated as role
+// (RFC 7662 §2.1).
+func (r *Run) introspect(role config.Role, kind, tok, step string) (*token.Response, error) {
+	return r.TrySend(r.Request(role, step).Set("token", tok).Set("token_type_hint", kind).
+		Retarget(r.P.Discovery.IntrospectionEndpoint))
 }
 
 // idTokenClient reads the client an id_token was issued to: azp when present (OIDC Core §2), else

@@ -118,12 +118,16 @@ func shownValue(param, v string) string {
 	return fmt.Sprintf("%s %q", param, v)
 }
 
-// roleOf is the configured role with this client_id (primary when none has it: an unknown client).
+// roleOf is the configured role with this client_id, an audited client's own role included
+// (primary when none has it: an unknown client).
 func (r *Run) roleOf(clientID string) config.Role {
-	for _, role := range []config.Role{config.Primary, config.Secondary, config.Public, config.Restricted} {
+	for _, role := range config.Roles {
 		if c := r.P.Config.Clients.Get(role); c != nil && c.ClientID == clientID {
 			return role
 		}
+	}
+	if audited := config.AuditRole(clientID); r.P.Config.Clients.Get(audited) != nil {
+		return audited
 	}
 	return config.Primary
 }

@@ -163,13 +163,8 @@ func (p *Provider) Control(ctx context.Context) error {
 			continue
 		}
 		wg.Go(func() {
-			grant, files, err := p.control(ctx, role, c)
-			p.controlMu.Lock()
-			defer p.controlMu.Unlock()
-			p.controls[role], p.controlFiles[role] = err, files
-			if err == nil && grant != "" {
-				p.performed[grant] = true
-			}
+			r, grant, err := p.control(ctx, catalog.Entry{ID: catalog.BaselineExchange.ID, Scenario: catalog.BaselineExchange}, role, c)
+			p.recordControl(role, grant, r.Log.Files(), err)
 		})
 	}
 	wg.Wait()
@@ -182,52 +177,55 @@ func (p *Provider) Control(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// control runs one role's control and returns the grant it performed ("" for none) and the files
-// its flow saved.
-func (p *Provider) control(ctx context.Context, role config.Role, c *config.Client) (string, []verdict.File, error) {
-	r := newRun(ctx, p, catalog.Entry{ID: catalog.BaselineExchange.ID, Scenario: catalog.BaselineExchange})
+// control runs one role's control as entry e and returns its run (the transcript and the files its
+// flow saved) and the grant it performed ("" for none).
+func (p *Provider) control(ctx context.Context, e catalog.Entry, role config.Role, c *config.Client) (*Run, string, error) {
+	r := newRun(ctx, p, e)
 	r.ownLogin, r.controlRun = true, true
 	grant, err := r.control(role, c)
-	return grant, r.Log.Files(), err
+	return r, grant, err
+}
+
+// recordControl keeps a role's control result for the scenarios and checks that need it.
+func (p *Provider) recordControl(role config.Role, grant string, files []verdict.File, err error) {
+	p.controlMu.Lock()
+	defer p.controlMu.Unlock()
+	p.controls[role], p.controlFiles[role] = err, files
+	if err == nil && grant != "" {
+		p.performed[grant] = true
+	}
 }
 
 func (r *Run) control(role config.Role, c *config.Client) (string, error) {
 	p := r.P
 	// A login and a token request that fail with a server error were retried already (Run.flow,
 	// Run.send); what is left is the answer, and failure says whether it was a server error.
-	failure := func() string {
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		if r.loginFailure != "" {
-			return r.loginFailure
-		}
-		return r.sendFailure
-	}
+	var failure string
 	if role == config.Restricted || (role.Audited() && !c.Allows("authorization_code")) {
 		if !c.Allows("client_credentials") {
 			return "", nil // nothing the role declares can be shown to work without a redirect URI
 		}
-		req := r.Request(role, "control: client_credentials grant").Set("grant_type", "client_credentials")
-		if c.Scope != "" { // provider.scope is for logins; a service client asks only for its own
-			req = req.Set("scope", c.Scope)
-		}
-		resp, err := r.TrySend(req)
+		resp, err := r.TrySend(r.ClientCredentials(role, "control: client_credentials grant"))
+		failure = tokenServerFailure(resp, err)
 		if err == nil && (resp.Status != 200 || resp.String("access_token") == "") {
 			err = fmt.Errorf("answered HTTP %d %s", resp.Status, r.Log.Redactor.Redact(string(resp.Body)))
 		}
 		if err != nil {
 			return "", p.redactor.CleanError(fmt.Errorf("setup: %s declares the client_credentials grant, but the provider did not perform it "+
-				"for %s (%s): %w", p.Config.Describe(role), c.ClientID, controlAdvice(p.Config, role, resp, nil, failure(), "fix the client's registration or its grant_types"), err))
+				"for %s (%s): %w", p.Config.Describe(role), c.ClientID, controlAdvice(p.Config, role, resp, nil, failure, "fix the client's registration or its grant_types"), err))
 		}
 		return "client_credentials", nil
 	}
 	var resp *token.Response
 	var refused *authorize.RefusalError
-	code, err := r.TryCode(role)
+	o, err := r.Flow(role)
+	failure = serverFailure(o, err)
+	code, err := codeOf(role, o, err)
 	if err != nil {
 		errors.As(err, &refused)
 	} else {
 		resp, err = r.TrySend(r.Redeem(code, role, "control: valid redemption"))
+		failure = tokenServerFailure(resp, err)
 		if err == nil && (resp.Status != 200 || resp.String("access_token") == "") {
 			err = fmt.Errorf("the control redemption answered HTTP %d %s", resp.Status, r.Log.Redactor.Redact(string(resp.Body)))
 		}
@@ -239,16 +237,18 @@ func (r *Run) control(role config.Role, c *config.Client) (string, error) {
 			who = p.Config.Describe(role)
 		}
 		return "", p.redactor.CleanError(fmt.Errorf("control exchange of %s (%s): %w", who,
-			controlAdvice(p.Config, role, resp, refused, failure(), "fix the login steps or the client configuration"), err))
+			controlAdvice(p.Config, role, resp, refused, failure, "fix the login steps or the client configuration"), err))
 	}
 	return "authorization_code", nil
 }
 
 // tokenServerFailure names the server error a token request met ("" for none): HTTP 5xx, an
 // error server_error or temporarily_unavailable, or a connection an overloaded provider dropped.
+// The answer is asked first: a request that ran out of retries keeps its last answer, with the
+// context's end as err.
 func tokenServerFailure(resp *token.Response, err error) string {
 	switch {
-	case err != nil:
+	case resp == nil:
 		return serverFailure(authorize.Outcome{}, err)
 	case resp.Status >= 500:
 		return fmt.Sprintf("HTTP %d", resp.Status)

@@ -39,8 +39,7 @@ var accessChecks = []AccessCheck{
 	{
 		name: "introspection",
 		send: func(r *Run, at, step string) (*token.Response, error) {
-			return r.TrySend(r.Request(config.Primary, step).Set("token", at).Set("token_type_hint", "access_token").
-				Retarget(r.P.Discovery.IntrospectionEndpoint))
+			return r.introspect(config.Primary, "access_token", at, step)
 		},
 		read: func(resp *token.Response) (string, string) {
 			active, isBool := resp.JSON["active"].(bool)

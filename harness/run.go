@@ -45,10 +45,6 @@ type Run struct {
 	g gomega.Gomega
 
 	mu sync.Mutex // responses: parallel scenarios send from goroutines
-	// loginFailure is the server error the latest login still ended in after its retries.
-	loginFailure string
-	// sendFailure is the server error the latest token request still met after its retries.
-	sendFailure string
 	// passReason is what a PASS observed (Passed).
 	passReason string
 	responses  []*token.Response
@@ -168,9 +164,6 @@ func (r *Run) flow(role config.Role, opts ...CodeOption) (authorize.Outcome, err
 	if werr != nil && err == nil {
 		err = werr
 	}
-	r.mu.Lock()
-	r.loginFailure = failure
-	r.mu.Unlock()
 	if err != nil {
 		return o, fmt.Errorf("authorization flow for %s: %w", role, err)
 	}
@@ -182,21 +175,27 @@ func (r *Run) flow(role config.Role, opts ...CodeOption) (authorize.Outcome, err
 }
 
 // serverFailure names the server error a flow ended in, or the transport failure an overloaded
-// provider causes (a connection reset or closed mid-answer); "" for none.
+// provider causes (a connection reset or closed mid-answer); "" for none. The outcome is asked
+// first: a flow that ran out of retries keeps its last server error, with the context's end as err.
 func serverFailure(o authorize.Outcome, err error) string {
-	if err != nil {
-		if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-			return "the connection was reset or closed before the answer"
-		}
-		return ""
+	if f := o.ServerFailure(); f != "" {
+		return f
 	}
-	return o.ServerFailure()
+	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return "the connection was reset or closed before the answer"
+	}
+	return ""
 }
 
 // TryCode runs one authorization flow that must end with a code; errors are returned, not aborted
 // on (for setups that run outside a spec).
 func (r *Run) TryCode(role config.Role, opts ...CodeOption) (*authorize.Code, error) {
 	o, err := r.Flow(role, opts...)
+	return codeOf(role, o, err)
+}
+
+// codeOf is the code a flow of role ended with, or why it has none.
+func codeOf(role config.Role, o authorize.Outcome, err error) (*authorize.Code, error) {
 	if err == nil {
 		err = o.Err()
 	}
@@ -284,16 +283,12 @@ func (r *Run) send(ctx context.Context, req *token.Request, always bool) (*token
 		return r.sendOnce(ctx, req)
 	}
 	if serial, _ := gate.Serial(); serial && !always {
-		resp, err := sendAlone()
-		r.mu.Lock()
-		r.sendFailure = tokenServerFailure(resp, err)
-		r.mu.Unlock()
-		return resp, err
+		return sendAlone()
 	}
 	var resp *token.Response
 	var err error
 	attempts := 0
-	failure, werr := gate.Retry(ctx, "a token request", func() string {
+	_, werr := gate.Retry(ctx, "a token request", func() string {
 		attempts++
 		resp, err = sendAlone()
 		f := tokenServerFailure(resp, err)
@@ -305,9 +300,6 @@ func (r *Run) send(ctx context.Context, req *token.Request, always bool) (*token
 	if werr != nil && err == nil {
 		err = werr
 	}
-	r.mu.Lock()
-	r.sendFailure = failure
-	r.mu.Unlock()
 	return resp, err
 }
 
@@ -333,10 +325,7 @@ func (r *Run) Tokens(code *authorize.Code, role config.Role) *token.Response {
 		r.Abort("%v", err)
 	}
 	if ok, _ := oauth.BeTokenResponse(false).Match(resp); !ok {
-		r.mu.Lock()
-		failure := r.sendFailure
-		r.mu.Unlock()
-		if failure != "" {
+		if failure := tokenServerFailure(resp, nil); failure != "" {
 			r.Abort("the control exchange (a valid redemption) failed with a server error (%s) also when sent again alone: the provider failed, so this scenario cannot run:%s",
 				failure, resp.GomegaString())
 		}

@@ -19,9 +19,8 @@ import (
 func (r *Run) GrantedScope(resp *token.Response, role config.Role) oauth.Grant {
 	at := resp.String("access_token")
 	var tried []string
-	if ep := r.P.Discovery.IntrospectionEndpoint; at != "" && ep != "" {
-		in, err := r.TrySend(r.Request(role, "introspection of the access token just issued").
-			Set("token", at).Set("token_type_hint", "access_token").Retarget(ep))
+	if at != "" && r.P.Discovery.IntrospectionEndpoint != "" {
+		in, err := r.introspect(role, "access_token", at, "introspection of the access token just issued")
 		switch {
 		case err != nil:
 			tried = append(tried, fmt.Sprintf("introspection failed: %v", err))

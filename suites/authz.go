@@ -17,33 +17,19 @@ var _ = Describe("authorization endpoint", func() {
 	harness.Table(catalog.AuthzUnregisteredRedirect, func(r *harness.Run, mutate redirectMutation) {
 		authzUnregisteredRedirect(r, config.Primary, mutate)
 	}, authzRedirectMutations, func(p *harness.Provider, mutate redirectMutation) string {
-		client := p.Config.Clients.Primary
-		if client == nil || len(client.RedirectURIs) == 0 {
-			return "" // the needs decide
-		}
-		if wrong := mutate(client.RedirectURIs[0], client.RedirectURIs); wrong == "" || slices.Contains(client.RedirectURIs, wrong) {
-			return "the variant changes nothing in the primary client's redirect URIs"
-		}
-		return ""
+		_, why := redirectVariant(p.Config, config.Primary, unregisteredOnly(mutate))
+		return why
 	})
 
 	harness.It(catalog.AuthzGrantNotAllowed, func(r *harness.Run) {
 		authzNoCode(r, config.Restricted)
 	}, harness.Applies(func(p *harness.Provider) string {
-		if c := p.Config.Clients.Restricted; c != nil && c.Allows("authorization_code") {
-			return "clients.restricted.grant_types includes authorization_code"
-		}
-		return ""
+		return grantAllowed(p.Config, config.Restricted, "authorization_code")
 	}))
 
 	harness.It(catalog.AuthzPKCERequired, func(r *harness.Run) {
 		authzPKCERequired(r, config.Public)
-	}, harness.Applies(func(p *harness.Provider) string {
-		if c := p.Config.Clients.Public; c != nil && c.PKCE != "required" {
-			return "set clients.public.pkce: required when the provider requires PKCE of the public client; the scenario asserts what the config states"
-		}
-		return ""
-	}))
+	}, harness.Applies(func(p *harness.Provider) string { return pkceNotRequired(p.Config, config.Public) }))
 
 	harness.It(catalog.AuthzPKCEPlainUnsupported, func(r *harness.Run) {
 		r.ExpectAuthzRefused(config.Primary, "", harness.WithVerifier(pkce.New(pkce.Plain)))
@@ -74,49 +60,67 @@ var _ = Describe("authorization endpoint", func() {
 // authzUnregisteredRedirect: a flow with mutate(the role's first registered URI) as redirect_uri is
 // refused, redirecting neither to it nor to a registered URI.
 func authzUnregisteredRedirect(r *harness.Run, role config.Role, mutate redirectMutation) {
-	client := r.Client(role)
-	if len(client.RedirectURIs) == 0 {
-		r.NotApplicable(field(r, role, "redirect_uris") + " is empty: there is no registered URI to vary")
-	}
-	wrong := mutate(client.RedirectURIs[0], client.RedirectURIs)
-	if wrong == "" || slices.Contains(client.RedirectURIs, wrong) {
-		r.NotApplicable("the variant changes nothing in " + field(r, role, "redirect_uris"))
-	}
+	wrong, why := redirectVariant(r.P.Config, role, unregisteredOnly(mutate))
+	notApplicableIf(r, why)
 	r.ExpectAuthzRefused(role, wrong, harness.WithRedirectURI(wrong))
+}
+
+// unregisteredOnly is mutate with a result the client registered anyway counted as no change: the
+// authorization request must name a URI the client never registered.
+func unregisteredOnly(mutate redirectMutation) redirectMutation {
+	return func(u string, registered []string) string {
+		if wrong := mutate(u, registered); !slices.Contains(registered, wrong) {
+			return wrong
+		}
+		return ""
+	}
 }
 
 // authzNoCode: a client not allowed the code grant gets no code at its own registered URI.
 func authzNoCode(r *harness.Run, role config.Role) {
-	client := r.Client(role)
-	if client.Allows("authorization_code") {
-		r.NotApplicable(field(r, role, "grant_types") + " includes authorization_code")
-	}
-	if len(client.RedirectURIs) == 0 && role.Audited() {
+	notApplicableIf(r, grantAllowed(r.P.Config, role, "authorization_code"))
+	if len(r.Client(role).RedirectURIs) == 0 && role.Audited() {
 		r.NotApplicable("the client has no registered redirect URI, so no code request can be refused for the grant alone")
 	}
-	if len(client.RedirectURIs) == 0 {
-		r.Skip("needs " + field(r, role, "redirect_uris") + ": a URI registered for the client, so a refusal is about the grant, not the redirect URI")
+	if len(r.Client(role).RedirectURIs) == 0 {
+		r.Skip("needs " + field(r.P.Config, role, "redirect_uris") + ": a URI registered for the client, so a refusal is about the grant, not the redirect URI")
 	}
 	r.ExpectAuthzRefused(role, "")
 }
 
 // authzPKCERequired: a client whose configuration says pkce: required gets no code without a challenge.
 func authzPKCERequired(r *harness.Run, role config.Role) {
-	if r.Client(role).PKCE != "required" && role.Audited() {
-		r.NotApplicable("the client does not declare pkce: required")
-	}
-	if r.Client(role).PKCE != "required" {
-		r.NotApplicable("set " + field(r, role, "pkce") + ": required when the provider requires PKCE of the client; the scenario asserts what the config states")
-	}
+	notApplicableIf(r, pkceNotRequired(r.P.Config, role))
 	r.ExpectAuthzRefused(role, "", harness.WithoutPKCE())
 }
 
+// pkceNotRequired is why authz-pkce-required does not apply to role's client ("" when it does):
+// the scenario asserts what the configuration states.
+func pkceNotRequired(cfg *config.Config, role config.Role) string {
+	switch c := cfg.Clients.Get(role); {
+	case c == nil || c.PKCE == "required":
+		return "" // the needs decide
+	case role.Audited():
+		return "the client does not declare pkce: required"
+	}
+	return "set " + field(cfg, role, "pkce") + ": required when the provider requires PKCE of the " + string(role) +
+		" client; the scenario asserts what the config states"
+}
+
 // field names a client's setting in messages: clients.primary.pkce, or an audited client's.
-func field(r *harness.Run, role config.Role, key string) string {
+func field(cfg *config.Config, role config.Role, key string) string {
 	if role.Audited() {
-		return key + " of " + r.P.Config.Describe(role)
+		return key + " of " + cfg.Describe(role)
 	}
 	return "clients." + string(role) + "." + key
+}
+
+// notApplicableIf ends the scenario as not applicable when why (an applicability check's answer,
+// shared with the scenario's harness.Applies) is not "".
+func notApplicableIf(r *harness.Run, why string) {
+	if why != "" {
+		r.NotApplicable(why)
+	}
 }
 
 // authzRedirectMutations are authz-unregistered-redirect's variants, by name.

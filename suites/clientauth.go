@@ -22,13 +22,18 @@ func wrongCredentials(r *harness.Run, role config.Role) token.Auth {
 	a := r.AuthOf(role)
 	a.Secret = wrongSecret(c)
 	if c.UsesAssertion() {
-		k, err := c.SigningKey().Generate()
-		if err != nil {
-			r.Abort("%v", err)
-		}
-		a.Mutations = append(a.Mutations, assertion.SignWith(k))
+		a.Mutations = append(a.Mutations, otherKey(r, role))
 	}
 	return a
+}
+
+// otherKey signs the role's assertion with a key of its kind the client never registered.
+func otherKey(r *harness.Run, role config.Role) assertion.Mutation {
+	k, err := r.Client(role).SigningKey().Generate()
+	if err != nil {
+		r.Abort("%v", err)
+	}
+	return assertion.SignWith(k)
 }
 
 var _ = Describe("client authentication", func() {

@@ -36,22 +36,34 @@ var _ = Describe("redirect_uri", func() {
 	harness.Table(catalog.RedirectURIMismatch, func(r *harness.Run, mutate redirectMutation) {
 		redirectMismatch(r, config.Primary, mutate)
 	}, tokenRedirectMutations, func(p *harness.Provider, mutate redirectMutation) string {
-		if c := p.Config.Clients.Primary; c != nil && len(c.RedirectURIs) > 0 && mutate(c.RedirectURIs[0], c.RedirectURIs) == "" {
-			return "the variant changes nothing in the primary client's redirect URIs"
-		}
-		return ""
+		_, why := redirectVariant(p.Config, config.Primary, mutate)
+		return why
 	})
 })
 
 // redirectMismatch: the role's code, redeemed with mutate(the redirect URI it was sent to), is rejected.
 func redirectMismatch(r *harness.Run, role config.Role, mutate redirectMutation) {
-	client := r.Client(role)
-	wrong := mutate(client.RedirectURIs[0], client.RedirectURIs)
-	if wrong == "" {
-		r.NotApplicable("the variant changes nothing in " + field(r, role, "redirect_uris"))
-	}
+	wrong, why := redirectVariant(r.P.Config, role, mutate)
+	notApplicableIf(r, why)
 	code := r.Code(role)
 	r.ExpectRejected(r.Send(r.Redeem(code, role, "redemption with a different redirect_uri").Set("redirect_uri", wrong)))
+}
+
+// redirectVariant is mutate applied to the first redirect URI role's client registered, and why the
+// variant does not apply to the client ("" when it does): no URI to vary, or mutate changes nothing.
+// Both the scenario's harness.Applies and its body (run by the audit, which has no Applies) ask it.
+func redirectVariant(cfg *config.Config, role config.Role, mutate redirectMutation) (wrong, why string) {
+	c := cfg.Clients.Get(role)
+	switch {
+	case c == nil:
+		return "", "" // the needs decide
+	case len(c.RedirectURIs) == 0:
+		return "", field(cfg, role, "redirect_uris") + " is empty: there is no registered URI to vary"
+	}
+	if wrong = mutate(c.RedirectURIs[0], c.RedirectURIs); wrong == "" {
+		return "", "the variant changes nothing in " + field(cfg, role, "redirect_uris")
+	}
+	return wrong, ""
 }
 
 // tokenRedirectMutations are redirect-uri-mismatch's variants, by name.

@@ -23,6 +23,22 @@ import (
 	"github.com/go-jose/go-jose/v4"
 )
 
+// ErrAlg marks an alg that fits neither the method nor the key; ErrShortSecret a client secret too
+// short for its MAC. A configuration error names the setting by them (errors.Is).
+var (
+	ErrAlg         = errors.New("alg does not fit")
+	ErrShortSecret = errors.New("client secret too short")
+)
+
+// kindError is an error of kind (ErrAlg, ErrShortSecret) whose text is its own sentence.
+type kindError struct {
+	kind error
+	msg  string
+}
+
+func (e kindError) Error() string { return e.msg }
+func (e kindError) Unwrap() error { return e.kind }
+
 // Type is the client_assertion_type of a JWT assertion (RFC 7523 §2.2).
 const Type = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
@@ -67,11 +83,11 @@ func Secret(secret, alg string) (*Key, error) {
 	}
 	bits := map[jose.SignatureAlgorithm]int{jose.HS256: 256, jose.HS384: 384, jose.HS512: 512}[jose.SignatureAlgorithm(alg)]
 	if bits == 0 {
-		return nil, fmt.Errorf("alg %q is not one of HS256, HS384, HS512 (client_secret_jwt is a MAC keyed by the client secret)", alg)
+		return nil, kindError{ErrAlg, fmt.Sprintf("alg %q is not one of HS256, HS384, HS512 (client_secret_jwt is a MAC keyed by the client secret)", alg)}
 	}
 	// RFC 7518 §3.2: the key MUST be at least as long as the hash output.
 	if len(secret)*8 < bits {
-		return nil, fmt.Errorf("a client secret of %d bytes is too short for %s: RFC 7518 §3.2 requires at least %d bytes", len(secret), alg, bits/8)
+		return nil, kindError{ErrShortSecret, fmt.Sprintf("a client secret of %d bytes is too short for %s: RFC 7518 §3.2 requires at least %d bytes", len(secret), alg, bits/8)}
 	}
 	return &Key{Alg: jose.SignatureAlgorithm(alg), signer: []byte(secret)}, nil
 }
@@ -174,7 +190,7 @@ func algorithmFor(s crypto.Signer, alg string) (jose.SignatureAlgorithm, error) 
 	for i, a := range allowed {
 		names[i] = string(a)
 	}
-	return "", fmt.Errorf("alg %q does not fit this key (it can sign %s)", alg, strings.Join(names, ", "))
+	return "", kindError{ErrAlg, fmt.Sprintf("alg %q does not fit this key (it can sign %s)", alg, strings.Join(names, ", "))}
 }
 
 // Generate makes a fresh key like k (same type and algorithm, same kid): a key the client never

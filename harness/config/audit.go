@@ -1,15 +1,9 @@
 package config
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"reflect"
-
-	"gopkg.in/yaml.v3"
 )
 
 // auditFile is the form of audit.file: a clients: list, nothing else.
@@ -42,7 +36,8 @@ func (p *parser) loadAudit(c *Config) error {
 		if err != nil {
 			return p.fail("audit.file", "%v", err)
 		}
-		fp, file, err := parseAuditFile(path, data, p.lookup)
+		var file auditFile // a clients: list, with the same checks as the configuration itself
+		fp, err := parseYAML(path, data, p.lookup, &file)
 		if err != nil {
 			return err
 		}
@@ -84,29 +79,6 @@ func (p *parser) loadAudit(c *Config) error {
 		c.Audit.Clients = append(c.Audit.Clients, cl)
 	}
 	return nil
-}
-
-// parseAuditFile reads an audit.file document with the same checks as the configuration itself.
-func parseAuditFile(name string, data []byte, lookup func(string) (string, bool)) (*parser, auditFile, error) {
-	var doc yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, auditFile{}, &FieldError{File: name, Msg: "the file is empty"}
-		}
-		return nil, auditFile{}, yamlError(name, err)
-	}
-	if len(doc.Content) == 0 || doc.Content[0].ShortTag() == "!!null" {
-		return nil, auditFile{}, &FieldError{File: name, Msg: "the file is empty"}
-	}
-	p := &parser{file: name, lookup: lookup, lines: map[string]int{}, root: doc.Content[0].Line}
-	if err := p.walk(doc.Content[0], reflect.TypeOf(auditFile{}), ""); err != nil {
-		return nil, auditFile{}, err
-	}
-	var f auditFile
-	if err := doc.Content[0].Decode(&f); err != nil {
-		return nil, auditFile{}, yamlError(name, err)
-	}
-	return p, f, nil
 }
 
 // envName suggests an environment variable for a client's secret: APP_A_SECRET for app-a.

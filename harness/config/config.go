@@ -213,9 +213,10 @@ type Client struct {
 func (c *Client) SigningKey() *assertion.Key { return c.key }
 
 // UsesAssertion reports whether the client authenticates with a JWT.
-func (c *Client) UsesAssertion() bool {
-	return c.AuthMethod == AuthPrivateKeyJWT || c.AuthMethod == AuthSecretJWT
-}
+func (c *Client) UsesAssertion() bool { return AssertionMethod(c.AuthMethod) }
+
+// AssertionMethod reports whether auth method m authenticates with a JWT, the client assertion.
+func AssertionMethod(m string) bool { return m == AuthPrivateKeyJWT || m == AuthSecretJWT }
 
 // Origin is where an audited client is listed ("clients.yaml:12"), "" for a role.
 func (c *Client) Origin() string { return c.origin }

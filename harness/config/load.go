@@ -38,25 +38,10 @@ func Load(path string) (*Config, error) {
 
 // Parse is Load on bytes; lookup resolves ${VAR} (os.LookupEnv in production).
 func Parse(name string, data []byte, lookup func(string) (string, bool)) (*Config, error) {
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		// yaml.v3 answers io.EOF for a file without a document (empty, or only comments).
-		if errors.Is(err, io.EOF) {
-			return nil, &FieldError{File: name, Msg: "the file is empty"}
-		}
-		return nil, yamlError(name, err)
-	}
-	if len(doc.Content) == 0 || (doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].ShortTag() == "!!null") {
-		return nil, &FieldError{File: name, Msg: "the file is empty"}
-	}
-	p := &parser{file: name, lookup: lookup, lines: map[string]int{}, root: doc.Content[0].Line}
-	if err := p.walk(doc.Content[0], reflect.TypeOf(Config{}), ""); err != nil {
-		return nil, err
-	}
 	var cfg Config
-	if err := doc.Content[0].Decode(&cfg); err != nil {
-		return nil, yamlError(name, err)
+	p, err := parseYAML(name, data, lookup, &cfg)
+	if err != nil {
+		return nil, err
 	}
 	cfg.source = name
 	cfg.applyDefaults()
@@ -67,6 +52,30 @@ func Parse(name string, data []byte, lookup func(string) (string, bool)) (*Confi
 		return nil, err
 	}
 	return &cfg, nil
+}
+
+// parseYAML decodes the one YAML document of data into out (a pointer to Config or auditFile),
+// walked first by a parser that knows each field's line and checks keys and ${VAR}s.
+func parseYAML(name string, data []byte, lookup func(string) (string, bool), out any) (*parser, error) {
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		// yaml.v3 answers io.EOF for a file without a document (empty, or only comments).
+		if errors.Is(err, io.EOF) {
+			return nil, &FieldError{File: name, Msg: "the file is empty"}
+		}
+		return nil, yamlError(name, err)
+	}
+	if len(doc.Content) == 0 || (doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].ShortTag() == "!!null") {
+		return nil, &FieldError{File: name, Msg: "the file is empty"}
+	}
+	p := &parser{file: name, lookup: lookup, lines: map[string]int{}, root: doc.Content[0].Line}
+	if err := p.walk(doc.Content[0], reflect.TypeOf(out).Elem(), ""); err != nil {
+		return nil, err
+	}
+	if err := doc.Content[0].Decode(out); err != nil {
+		return nil, yamlError(name, err)
+	}
+	return p, nil
 }
 
 // yamlError turns yaml.v3's messages ("yaml: line 3: ...") into file:line form.
@@ -395,7 +404,7 @@ func (p *parser) validateAssertionKey(base string, cl *Client) error {
 		key, err := assertion.Secret(cl.ClientSecret, cl.Alg)
 		if err != nil {
 			field := base + ".alg"
-			if strings.Contains(err.Error(), "too short") {
+			if errors.Is(err, assertion.ErrShortSecret) {
 				field = base + ".client_secret"
 			}
 			return p.fail(field, "%v", err)
@@ -428,7 +437,7 @@ func (p *parser) validateAssertionKey(base string, cl *Client) error {
 	key, err := assertion.ParsePrivate(text, cl.KeyID, cl.Alg)
 	if err != nil {
 		// The error never quotes the key: it may be most of a secret.
-		if cl.Alg != "" && strings.Contains(err.Error(), "alg ") {
+		if cl.Alg != "" && errors.Is(err, assertion.ErrAlg) {
 			field = base + ".alg"
 		}
 		return p.fail(field, "%v", err)

@@ -59,9 +59,7 @@ type Auth struct {
 }
 
 // IsAssertion reports whether the method authenticates with a client assertion.
-func (a Auth) IsAssertion() bool {
-	return a.Method == config.AuthPrivateKeyJWT || a.Method == config.AuthSecretJWT
-}
+func (a Auth) IsAssertion() bool { return config.AssertionMethod(a.Method) }
 
 // MakeAssertion is the assertion this authentication sends: Prepared, or a fresh one.
 func (a Auth) MakeAssertion() (string, error) { return a.makeAt(time.Now()) }
