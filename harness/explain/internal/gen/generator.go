@@ -95,7 +95,7 @@ func (f *flow) send(r *token.Request) error {
 func (g *generator) record(c flowCase) error {
 	g.rec.reset()
 	cl := g.cfg.Clients.Get(c.role)
-	req := authorize.Request{Client: cl, Scope: g.cfg.Provider.Scope}
+	req := authorize.Request{Client: cl, Scope: g.cfg.ScopeOf(c.role)}
 	if !c.noPKCE {
 		v := pkce.New(pkce.S256)
 		req.PKCE = &v
