@@ -1,11 +1,7 @@
 package httpsession
 
 import (
-	"io"
-	"log"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -54,14 +50,7 @@ func TestVolleyHoldsEveryRequestUntilAllAreWritten(t *testing.T) {
 			var url string
 			cfg := parse(t, "")
 			if scheme == "https" {
-				l, err := net.Listen("tcp", "127.0.0.1:0")
-				if err != nil {
-					t.Fatal(err)
-				}
-				srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: a}}
-				srv.StartTLS()
-				t.Cleanup(srv.Close)
-				url = srv.URL
+				url = loopback.TLSServer(t, a).URL
 				cfg.Provider.TLS.InsecureSkipVerify = true // the test server's own certificate
 			} else {
 				url = loopback.Server(t, a).URL
@@ -111,13 +100,7 @@ func TestVolleyHoldsEveryRequestUntilAllAreWritten(t *testing.T) {
 func BenchmarkRaceSpread(b *testing.B) {
 	const n = 8
 	a := &arrivals{}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: a, ErrorLog: log.New(io.Discard, "", 0)}}
-	srv.StartTLS()
-	defer srv.Close()
+	srv := loopback.TLSServer(b, a)
 	cfg := parse(b, "")
 	cfg.Provider.TLS.InsecureSkipVerify = true
 	for _, how := range []string{"volley", "goroutines-cold", "goroutines-warm"} {
