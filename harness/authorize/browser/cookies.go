@@ -46,13 +46,13 @@ func (rc *refused) add(b *network.BlockedSetCookieWithReason) {
 	}
 	shown := "a cookie without a name"
 	if name != "" {
-		shown = fmt.Sprintf("%q", cut(rc.red.Redact(name), 60))
+		shown = fmt.Sprintf("%q", transcript.Clip(rc.red.Redact(name), 60))
 	}
 	why := make([]string, len(b.BlockedReasons))
 	for i, r := range b.BlockedReasons {
 		s, ok := blockedReasons[r]
 		if d := domainAttr(b.CookieLine); r == network.SetCookieBlockedReasonInvalidDomain && d != "" {
-			s += ": Domain=" + cut(rc.red.Redact(d), 60)
+			s += ": Domain=" + transcript.Clip(rc.red.Redact(d), 60)
 		}
 		why[i] = string(r)
 		if ok {

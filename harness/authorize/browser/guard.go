@@ -51,7 +51,7 @@ func (g *guard) watch(actx context.Context, b *Browser, main target.ID, onProvid
 			// beforeunload is accepted, so the page may leave; every other dialog is dismissed.
 			accept := ev.Type == page.DialogTypeBeforeunload
 			_, _ = chromedp.Call(actx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: accept})
-			shown := fmt.Sprintf("%s %q", ev.Type, cut(g.log.Redactor.Redact(ev.Message), 120))
+			shown := fmt.Sprintf("%s %q", ev.Type, transcript.Clip(g.log.Redactor.Redact(ev.Message), 120))
 			g.mu.Lock()
 			g.dialogs = append(g.dialogs, shown)
 			g.mu.Unlock()
@@ -126,11 +126,4 @@ func orBlank(u string) string {
 		return "about:blank"
 	}
 	return u
-}
-
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
