@@ -297,9 +297,11 @@ func (w *Walker) intercept(ctx context.Context, paused iter.Seq2[fetch.EventRequ
 			w.stop(ctx, nav, ev.RequestID, ev.Request.Method, target)
 			continue
 		}
-		// A frame inside the page is held to the main frame's rule: a document from a host that
-		// is not the provider's is not loaded (the flow goes on in the main frame).
-		if !main && (perr != nil || r.Stop(target)) {
+		// A frame inside the page is held to the provider's hosts, by the rule the browser's own
+		// interception holds every other target to (Route.OnProvider; Route.Stop remembers its
+		// answer for the flow's landing, so only the main frame asks it): a document from another
+		// host is not loaded (the flow goes on in the main frame).
+		if !main && (perr != nil || r.OnProvider == nil || !r.OnProvider(target)) {
 			w.Log.Append(transcript.Record{Step: "browser: a frame's navigation, blocked (not on the provider's hosts)",
 				Method: ev.Request.Method, URL: red.Redact(raw), Status: "(failed by the harness)"})
 			_, _ = chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonBlockedByClient})
