@@ -70,7 +70,7 @@ func (b *Base) Volley(log *transcript.Log, n int) (*resty.Client, *Volley) {
 		return tc, nil
 	}
 	hc := &http.Client{
-		Transport:     &transcript.Transport{Base: &breaker{next: tr, timeout: b.breaker.timeout}, Log: log},
+		Transport:     &transcript.Transport{Base: newBreaker(tr, b.breaker.timeout, nil), Log: log},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	c := resty.NewWithClient(hc)

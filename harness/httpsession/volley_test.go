@@ -1,11 +1,14 @@
 package httpsession
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/loopback"
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
@@ -136,5 +139,36 @@ func BenchmarkRaceSpread(b *testing.B) {
 			}
 			b.ReportMetric(float64(total.Nanoseconds())/float64(b.N), "spread-ns")
 		})
+	}
+}
+
+// TestVolleyGivesUpOnAStalledProviderByName: a volley's client has its own breaker, which names
+// what stalled and the setting, as the run's does.
+func TestVolleyGivesUpOnAStalledProviderByName(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	srv := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	cfg := parse(t, "")
+	cfg.Timeouts.Request = config.Duration(200 * time.Millisecond)
+	base, err := NewBase(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer base.Close()
+	c, _ := base.Volley(transcript.NewLog(transcript.NewRedactor()), 1)
+	for range StallLimit {
+		if _, err := c.R().Get(srv.URL); err == nil {
+			t.Fatal("a stalled exchange succeeded")
+		}
+	}
+	_, err = c.R().Get(srv.URL)
+	want := fmt.Sprintf("the provider stopped answering: %d exchanges in a row got no answer within timeouts.request (200ms)", StallLimit)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("after %d stalls: %v, want %q", StallLimit, err, want)
 	}
 }
