@@ -28,7 +28,7 @@ type guard struct {
 	log *transcript.Log
 
 	mu        sync.Mutex
-	windows   []string // where the new windows were going
+	windows   int      // new windows the page opened (each is named in the transcript)
 	dialogs   []string // "alert \"…\""
 	busySince time.Time
 }
@@ -38,7 +38,7 @@ type guard struct {
 func (g *guard) watch(actx context.Context, b *Browser, main target.ID, onProvider func(*url.URL) bool) {
 	release := b.popups.watch(main, onProvider, func(u string) {
 		g.mu.Lock()
-		g.windows = append(g.windows, u)
+		g.windows++
 		g.mu.Unlock()
 		g.log.Note("browser: the page opened a new window (%s); closed unloaded: a login is walked in one window, held to the provider's hosts", orBlank(g.log.Redactor.Redact(u)))
 	})
@@ -89,7 +89,7 @@ func (g *guard) says() string {
 	if n := len(g.dialogs); n > 0 {
 		parts = append(parts, fmt.Sprintf("the page showed %d JavaScript %s (dismissed): %s", n, plural(n, "dialog", "dialogs"), strings.Join(first(g.dialogs, 3), ", ")))
 	}
-	if n := len(g.windows); n > 0 {
+	if n := g.windows; n > 0 {
 		parts = append(parts, fmt.Sprintf("the page opened %d new %s (closed)", n, plural(n, "window", "windows")))
 	}
 	if len(parts) == 0 {
