@@ -7,19 +7,51 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
-// refusedCookies remembers the cookies a login's pages set that the cookie jar did not keep, and
-// why: a login that then loops back to its sign-in page usually lost its session that way (a
-// Domain=.127.0.0.1 the jar must refuse), and the loop's message should say so.
-type refusedCookies struct {
+// RefusedCookies is the account, for a login's messages, of the cookies its pages set that the
+// client did not keep, and why: a login that then loops back to its sign-in page usually lost its
+// session that way (a Domain=.127.0.0.1 a cookie jar must refuse), and the loop's message should
+// say so. Each cookie is named once, in the order first refused, with its latest reason. Values
+// are never kept or shown. Safe for concurrent use (the browser driver adds from its events).
+type RefusedCookies struct {
+	mu      sync.Mutex
 	names   []string
 	reasons map[string]string
 }
 
+// Add records that the cookie shown (as a message names it) was refused, and why.
+func (rc *RefusedCookies) Add(shown, reason string) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.reasons == nil {
+		rc.reasons = map[string]string{}
+	}
+	if _, seen := rc.reasons[shown]; !seen {
+		rc.names = append(rc.names, shown)
+	}
+	rc.reasons[shown] = reason
+}
+
+// Note is the account of the refused cookies for a message, "" for none; refusedBy says who
+// refused them ("the client refused", "Chromium did not store").
+func (rc *RefusedCookies) Note(refusedBy string) string {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if len(rc.names) == 0 {
+		return ""
+	}
+	parts := make([]string, len(rc.names))
+	for i, n := range rc.names {
+		parts[i] = n + ": " + rc.reasons[n]
+	}
+	return "; the provider set cookies " + refusedBy + ", so the login likely lost its session: " + strings.Join(parts, "; ")
+}
+
 // check compares what resp set with what jar keeps for it. Values are never kept or shown.
-func (rc *refusedCookies) check(jar http.CookieJar, page *url.URL, resp *http.Response) {
+func (rc *RefusedCookies) check(jar http.CookieJar, page *url.URL, resp *http.Response) {
 	if jar == nil {
 		return
 	}
@@ -36,13 +68,7 @@ func (rc *refusedCookies) check(jar http.CookieJar, page *url.URL, resp *http.Re
 		if kept {
 			continue
 		}
-		if rc.reasons == nil {
-			rc.reasons = map[string]string{}
-		}
-		if _, seen := rc.reasons[c.Name]; !seen {
-			rc.names = append(rc.names, c.Name)
-		}
-		rc.reasons[c.Name] = cookieRefusal(c, page)
+		rc.Add(fmt.Sprintf("%q", c.Name), cookieRefusal(c, page))
 	}
 }
 
@@ -60,16 +86,4 @@ func cookieRefusal(c *http.Cookie, page *url.URL) string {
 		}
 	}
 	return "the cookie jar did not keep it (check its Domain, Path and Expires attributes)"
-}
-
-// note is the account of the refused cookies for a message, "" for none.
-func (rc *refusedCookies) note() string {
-	if len(rc.names) == 0 {
-		return ""
-	}
-	parts := make([]string, len(rc.names))
-	for i, n := range rc.names {
-		parts[i] = fmt.Sprintf("%q: %s", n, rc.reasons[n])
-	}
-	return "; the provider set cookies the client refused, so the login likely lost its session: " + strings.Join(parts, "; ")
 }

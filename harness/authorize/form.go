@@ -34,7 +34,7 @@ func (w *formWalker) Walk(ctx context.Context, r Route) (Landing, error) {
 	d := w.d
 	red := d.Log.Redactor
 	c := d.NewClient()
-	var refused refusedCookies
+	var refused RefusedCookies
 	page := &pageRequest{method: http.MethodGet, url: r.AuthURL, step: "authorization request"}
 	w.last = time.Now()
 	for n := 0; n < d.Login.MaxPages; n++ {
@@ -70,7 +70,7 @@ func (w *formWalker) Walk(ctx context.Context, r Route) (Landing, error) {
 			return Landing{}, err
 		}
 		if next == nil {
-			return Landing{PageURL: pageURL.String(), Status: resp.StatusCode(), Detail: miss + refused.note()}, nil
+			return Landing{PageURL: pageURL.String(), Status: resp.StatusCode(), Detail: miss + refused.Note("the client refused")}, nil
 		}
 		// A form posting off the provider (to a host login.hosts does not name) is a navigation
 		// like a redirect: reported, not sent.
@@ -79,7 +79,7 @@ func (w *formWalker) Walk(ctx context.Context, r Route) (Landing, error) {
 		}
 		page = next
 	}
-	return Landing{}, fmt.Errorf("login: no redirect to %s after %d pages (login.max_pages)%s", r.RedirectURI, d.Login.MaxPages, refused.note())
+	return Landing{}, fmt.Errorf("login: no redirect to %s after %d pages (login.max_pages)%s", r.RedirectURI, d.Login.MaxPages, refused.Note("the client refused"))
 }
 
 type pageRequest struct {

@@ -70,7 +70,7 @@ func (b *Base) Volley(log *transcript.Log, n int) (*resty.Client, *Volley) {
 		return tc, nil
 	}
 	hc := &http.Client{
-		Transport:     &transcript.Transport{Base: &breaker{next: tr, timeout: b.breaker.timeout}, Log: log},
+		Transport:     &transcript.Transport{Base: newBreaker(tr, b.breaker.timeout, nil), Log: log},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	c := resty.NewWithClient(hc)
@@ -83,22 +83,22 @@ func (b *Base) Volley(log *transcript.Log, n int) (*resty.Client, *Volley) {
 
 // Abandon counts a request that ended without reaching its last byte (its connection failed), so
 // the others are not kept waiting for it.
-func (v *Volley) Abandon() {
-	v.mu.Lock()
-	v.abandoned++
-	all := v.arrived+v.abandoned >= v.n
-	v.mu.Unlock()
-	if all {
-		v.release()
-	}
-}
+func (v *Volley) Abandon() { v.count(false) }
 
-func (v *Volley) arrive() {
+func (v *Volley) arrive() { v.count(true) }
+
+// count adds a request that reached its last byte (arrived) or never will; once all n are
+// counted, the volley is released.
+func (v *Volley) count(arrived bool) {
 	v.mu.Lock()
-	if v.arrived == 0 {
-		v.first = time.Now()
+	if arrived {
+		if v.arrived == 0 {
+			v.first = time.Now()
+		}
+		v.arrived++
+	} else {
+		v.abandoned++
 	}
-	v.arrived++
 	all := v.arrived+v.abandoned >= v.n
 	v.mu.Unlock()
 	if all {

@@ -1,15 +1,14 @@
 package httpsession
 
 import (
-	"io"
-	"log"
-	"net"
+	"fmt"
 	"net/http"
-	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/loopback"
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
@@ -54,14 +53,7 @@ func TestVolleyHoldsEveryRequestUntilAllAreWritten(t *testing.T) {
 			var url string
 			cfg := parse(t, "")
 			if scheme == "https" {
-				l, err := net.Listen("tcp", "127.0.0.1:0")
-				if err != nil {
-					t.Fatal(err)
-				}
-				srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: a}}
-				srv.StartTLS()
-				t.Cleanup(srv.Close)
-				url = srv.URL
+				url = loopback.TLSServer(t, a).URL
 				cfg.Provider.TLS.InsecureSkipVerify = true // the test server's own certificate
 			} else {
 				url = loopback.Server(t, a).URL
@@ -111,13 +103,7 @@ func TestVolleyHoldsEveryRequestUntilAllAreWritten(t *testing.T) {
 func BenchmarkRaceSpread(b *testing.B) {
 	const n = 8
 	a := &arrivals{}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: a, ErrorLog: log.New(io.Discard, "", 0)}}
-	srv.StartTLS()
-	defer srv.Close()
+	srv := loopback.TLSServer(b, a)
 	cfg := parse(b, "")
 	cfg.Provider.TLS.InsecureSkipVerify = true
 	for _, how := range []string{"volley", "goroutines-cold", "goroutines-warm"} {
@@ -153,5 +139,36 @@ func BenchmarkRaceSpread(b *testing.B) {
 			}
 			b.ReportMetric(float64(total.Nanoseconds())/float64(b.N), "spread-ns")
 		})
+	}
+}
+
+// TestVolleyGivesUpOnAStalledProviderByName: a volley's client has its own breaker, which names
+// what stalled and the setting, as the run's does.
+func TestVolleyGivesUpOnAStalledProviderByName(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	srv := loopback.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	cfg := parse(t, "")
+	cfg.Timeouts.Request = config.Duration(200 * time.Millisecond)
+	base, err := NewBase(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer base.Close()
+	c, _ := base.Volley(transcript.NewLog(transcript.NewRedactor()), 1)
+	for range StallLimit {
+		if _, err := c.R().Get(srv.URL); err == nil {
+			t.Fatal("a stalled exchange succeeded")
+		}
+	}
+	_, err = c.R().Get(srv.URL)
+	want := fmt.Sprintf("the provider stopped answering: %d exchanges in a row got no answer within timeouts.request (200ms)", StallLimit)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("after %d stalls: %v, want %q", StallLimit, err, want)
 	}
 }

@@ -9,6 +9,18 @@ import (
 // how large the original was, so a report stays small whatever the provider sent.
 func Excerpt(s string, max int) string { return excerpt(s, max, len(s)) }
 
+// Clip keeps at most n bytes of s, cut at a character boundary and marked "…" when cut: a short
+// quote inside a one-line message (a dialog's text, a cookie's name, a line of output).
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
 // excerpt is Excerpt of a cleaned text whose original (as the provider sent it) had size bytes.
 func excerpt(s string, max, size int) string {
 	if len(s) <= max {

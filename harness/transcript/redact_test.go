@@ -467,3 +467,20 @@ func BenchmarkRedactLargeBody(b *testing.B) {
 		r.Redact(body)
 	}
 }
+
+// TestClipCutsOnACharacterBoundary: a clipped quote is never invalid UTF-8 and says it was cut.
+func TestClipCutsOnACharacterBoundary(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"abcdef", 3, "abc…"},
+		{"aé", 2, "a…"}, // é is 2 bytes: byte 2 is inside it
+	} {
+		if got := Clip(c.s, c.n); got != c.want {
+			t.Errorf("Clip(%q, %d) = %q, want %q", c.s, c.n, got, c.want)
+		}
+	}
+}

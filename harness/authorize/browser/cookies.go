@@ -4,10 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/grantcheck/grantcheck/harness/authorize"
 
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
@@ -18,10 +19,7 @@ import (
 // lost its session that way, and the message should say so. Values are never kept or shown.
 type refused struct {
 	red *transcript.Redactor
-
-	mu      sync.Mutex
-	names   []string
-	reasons map[string]string
+	authorize.RefusedCookies
 }
 
 // watch collects what Chromium reports until ctx ends.
@@ -48,28 +46,20 @@ func (rc *refused) add(b *network.BlockedSetCookieWithReason) {
 	}
 	shown := "a cookie without a name"
 	if name != "" {
-		shown = fmt.Sprintf("%q", cut(rc.red.Redact(name), 60))
+		shown = fmt.Sprintf("%q", transcript.Clip(rc.red.Redact(name), 60))
 	}
 	why := make([]string, len(b.BlockedReasons))
 	for i, r := range b.BlockedReasons {
 		s, ok := blockedReasons[r]
 		if d := domainAttr(b.CookieLine); r == network.SetCookieBlockedReasonInvalidDomain && d != "" {
-			s += ": Domain=" + cut(rc.red.Redact(d), 60)
+			s += ": Domain=" + transcript.Clip(rc.red.Redact(d), 60)
 		}
 		why[i] = string(r)
 		if ok {
 			why[i] += " (" + s + ")"
 		}
 	}
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	if rc.reasons == nil {
-		rc.reasons = map[string]string{}
-	}
-	if _, seen := rc.reasons[shown]; !seen {
-		rc.names = append(rc.names, shown)
-	}
-	rc.reasons[shown] = strings.Join(why, " and ")
+	rc.Add(shown, strings.Join(why, " and "))
 }
 
 // domainAttr is the Domain attribute of a Set-Cookie line (the attributes follow the first ";",
@@ -105,15 +95,4 @@ var blockedReasons = map[network.SetCookieBlockedReason]string{
 }
 
 // note is the account of the refused cookies for a message, "" for none.
-func (rc *refused) note() string {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	if len(rc.names) == 0 {
-		return ""
-	}
-	parts := make([]string, len(rc.names))
-	for i, n := range rc.names {
-		parts[i] = n + ": " + rc.reasons[n]
-	}
-	return "; the provider set cookies Chromium did not store, so the login likely lost its session: " + strings.Join(parts, "; ")
-}
+func (rc *refused) note() string { return rc.Note("Chromium did not store") }

@@ -28,7 +28,7 @@ type guard struct {
 	log *transcript.Log
 
 	mu        sync.Mutex
-	windows   []string // where the new windows were going
+	windows   int      // new windows the page opened (each is named in the transcript)
 	dialogs   []string // "alert \"…\""
 	busySince time.Time
 }
@@ -38,7 +38,7 @@ type guard struct {
 func (g *guard) watch(actx context.Context, b *Browser, main target.ID, onProvider func(*url.URL) bool) {
 	release := b.popups.watch(main, onProvider, func(u string) {
 		g.mu.Lock()
-		g.windows = append(g.windows, u)
+		g.windows++
 		g.mu.Unlock()
 		g.log.Note("browser: the page opened a new window (%s); closed unloaded: a login is walked in one window, held to the provider's hosts", orBlank(g.log.Redactor.Redact(u)))
 	})
@@ -51,7 +51,7 @@ func (g *guard) watch(actx context.Context, b *Browser, main target.ID, onProvid
 			// beforeunload is accepted, so the page may leave; every other dialog is dismissed.
 			accept := ev.Type == page.DialogTypeBeforeunload
 			_, _ = chromedp.Call(actx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: accept})
-			shown := fmt.Sprintf("%s %q", ev.Type, cut(g.log.Redactor.Redact(ev.Message), 120))
+			shown := fmt.Sprintf("%s %q", ev.Type, transcript.Clip(g.log.Redactor.Redact(ev.Message), 120))
 			g.mu.Lock()
 			g.dialogs = append(g.dialogs, shown)
 			g.mu.Unlock()
@@ -89,7 +89,7 @@ func (g *guard) says() string {
 	if n := len(g.dialogs); n > 0 {
 		parts = append(parts, fmt.Sprintf("the page showed %d JavaScript %s (dismissed): %s", n, plural(n, "dialog", "dialogs"), strings.Join(first(g.dialogs, 3), ", ")))
 	}
-	if n := len(g.windows); n > 0 {
+	if n := g.windows; n > 0 {
 		parts = append(parts, fmt.Sprintf("the page opened %d new %s (closed)", n, plural(n, "window", "windows")))
 	}
 	if len(parts) == 0 {
@@ -126,11 +126,4 @@ func orBlank(u string) string {
 		return "about:blank"
 	}
 	return u
-}
-
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -121,7 +121,7 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 		if nav.overflowed() {
 			loop := ""
 			if returns > 0 {
-				loop = fmt.Sprintf(" (login.steps[%d] was applied on page %s %d times and each time the login came back to it)", last.step, red.Redact(last.url), returns+1)
+				loop = " (" + last.loop(red.Redact(last.url), returns) + ")"
 			}
 			return authorize.Landing{}, fmt.Errorf("login: no redirect to %s after %d pages (login.max_pages)%s%s%s", r.RedirectURI, w.Login.MaxPages, loop, g.says(), cookies.note())
 		}
@@ -177,7 +177,7 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 			case g.busy():
 				why = "the page could not be read"
 			case returns > 0:
-				why = fmt.Sprintf("login.steps[%d] was applied on page %s %d times and each time the login came back to it,", last.step, last.url, returns+1)
+				why = last.loop(last.url, returns) + ","
 			case used != nil:
 				why = fmt.Sprintf("login.steps[%d] was applied on page %s and the page did not change", used.step, pageURL)
 			}
@@ -195,6 +195,12 @@ type use struct {
 	url     string
 	count   int
 	dialogs int
+}
+
+// loop names a login that came back to the step's page returns times after it was applied there;
+// page is the page's URL as the message shows it.
+func (u use) loop(page string, returns int) string {
+	return fmt.Sprintf("login.steps[%d] was applied on page %s %d times and each time the login came back to it", u.step, page, returns+1)
 }
 
 // giveUpAt leaves the end of timeouts.login for describing the page and saving its screenshot.
@@ -297,9 +303,11 @@ func (w *Walker) intercept(ctx context.Context, paused iter.Seq2[fetch.EventRequ
 			w.stop(ctx, nav, ev.RequestID, ev.Request.Method, target)
 			continue
 		}
-		// A frame inside the page is held to the main frame's rule: a document from a host that
-		// is not the provider's is not loaded (the flow goes on in the main frame).
-		if !main && (perr != nil || r.Stop(target)) {
+		// A frame inside the page is held to the provider's hosts, by the rule the browser's own
+		// interception holds every other target to (Route.OnProvider; Route.Stop remembers its
+		// answer for the flow's landing, so only the main frame asks it): a document from another
+		// host is not loaded (the flow goes on in the main frame).
+		if !main && (perr != nil || r.OnProvider == nil || !r.OnProvider(target)) {
 			w.Log.Append(transcript.Record{Step: "browser: a frame's navigation, blocked (not on the provider's hosts)",
 				Method: ev.Request.Method, URL: red.Redact(raw), Status: "(failed by the harness)"})
 			_, _ = chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonBlockedByClient})

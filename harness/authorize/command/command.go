@@ -25,7 +25,6 @@ import (
 	"syscall"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/grantcheck/grantcheck/harness/authorize"
 	"github.com/grantcheck/grantcheck/harness/config"
@@ -231,24 +230,14 @@ func (w *Walker) quoteStderr(t *tail) string {
 		lines = lines[len(lines)-stderrLines:]
 	}
 	for i, l := range lines {
-		lines[i] = cut(w.Log.Redactor.Redact(l), quotedLine)
+		lines[i] = transcript.Clip(w.Log.Redactor.Redact(l), quotedLine)
 	}
 	return "; its standard error ends:\n  " + strings.Join(lines, "\n  ")
 }
 
 // quoteLine is one line of output quoted in a message, redacted and cut.
 func quoteLine(red *transcript.Redactor, line string) string {
-	return fmt.Sprintf("%q", cut(red.Redact(line), quotedLine))
-}
-
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
+	return fmt.Sprintf("%q", transcript.Clip(red.Redact(line), quotedLine))
 }
 
 // secretAssignment is a value given under a name: name=value, name: value, "name":"value".
