@@ -90,7 +90,7 @@ const inlineInert = `,;"'/%?=-`
 // delimiter is one backtick longer than any backtick run inside; a space pads text that starts or
 // ends with a backtick; line breaks become spaces.
 func CodeSpan(s string) string {
-	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\t", " ").Replace(Terminal(s))
+	s = strings.NewReplacer("\n", " ", "\t", " ").Replace(Terminal(s)) // Terminal already shows \r escaped
 	if s == "" {
 		return ""
 	}

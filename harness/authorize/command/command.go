@@ -87,6 +87,7 @@ func (w *Walker) Walk(ctx context.Context, r authorize.Route) (authorize.Landing
 	// parameters, values under secret names anywhere in either stream, and every word that looks
 	// like a token.
 	last, lastWhole := res.stdout.lastLine()
+	learnURL(red, last)
 	learnSecrets(red, last)
 	learnSecrets(red, res.stdout.String())
 	learnSecrets(red, res.stderr.String())
@@ -261,6 +262,26 @@ func learnSecrets(red *transcript.Redactor, text string) {
 			continue // a URL's path, a row of dashes
 		}
 		red.Learn("token?", w)
+	}
+}
+
+// learnURL learns the secret parameters of the landing URL (its query and, for implicit-style
+// redirects, its fragment): the code and state the program reports, by name, before any of its
+// output is quoted. The word patterns of learnSecrets read "https" as a name and miss them.
+func learnURL(red *transcript.Redactor, line string) {
+	u, err := url.Parse(line)
+	if err != nil || !u.IsAbs() {
+		return
+	}
+	frag, _ := url.ParseQuery(u.Fragment)
+	for _, params := range []url.Values{u.Query(), frag} {
+		for k, vs := range params {
+			if transcript.IsSecretName(k) || strings.EqualFold(k, "state") {
+				for _, v := range vs {
+					red.Learn(strings.ToLower(k), v)
+				}
+			}
+		}
 	}
 }
 

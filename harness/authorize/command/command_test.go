@@ -368,3 +368,15 @@ func TestCommandOutputHeldOutsideTheGroup(t *testing.T) {
 		t.Errorf("the transcript does not say who held the output:\n%s", log)
 	}
 }
+
+// TestLandingURLIsLearntByName: the code and state of the URL a program prints are learnt by
+// their names, so they are hidden wherever the program's other output later quotes them.
+func TestLandingURLIsLearntByName(t *testing.T) {
+	const code, state = "Q2hhbmdlZC1jb2RlLTEyMzQ1Njc4", "st4te-0f-the-fl0w-9f8e7d6c"
+	red := transcript.NewRedactor()
+	learnURL(red, "https://app.example/cb?code="+code+"&state="+state)
+	got := red.Redact("debug: exchanged " + code + " for state " + state)
+	if strings.Contains(got, code) || strings.Contains(got, state) {
+		t.Errorf("the landing URL's code or state is still shown: %s", got)
+	}
+}
