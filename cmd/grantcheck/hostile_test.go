@@ -326,14 +326,12 @@ func TestRunMemoryIsBounded(t *testing.T) {
 }
 
 // TestStalledProviderEndsTheRun: every error answer of the token endpoint stalls; after three
-// unanswered exchanges the rest is ERROR "the provider stopped answering", and the run ends within
-// 3 × timeouts.request plus the code wait (and the few seconds a run takes anyway).
+// unanswered exchanges the rest is ERROR "the provider stopped answering" instead of waiting.
 func TestStalledProviderEndsTheRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole suite")
 	}
 	t.Parallel()
-	const request = 2 * time.Second
 	h := runHostile(t, stalling, "timeouts:\n  request: 2s\n")
 	stopped, timedOut := 0, 0
 	for _, r := range h.run.Results {
@@ -347,14 +345,14 @@ func TestStalledProviderEndsTheRun(t *testing.T) {
 			t.Errorf("%s: %q does not name the setting", r.ID, firstLine(r.Verdict.Reason))
 		}
 	}
-	// The bound: three request timeouts, the code wait (code_ttl 2s + margin 1s), and slack for a
-	// loaded machine; without the breaker the run takes one timeout per scenario (over 60 s).
-	limit := 3*request + 3*time.Second + 10*time.Second
+	// Counted, not timed: without the breaker every scenario waits its own timeout (over 60);
+	// with it, three in a row trip it and only the exchanges already in flight may still time out.
+	const maxTimedOut = 12
 	t.Logf("suite %s, process %s; %d timed out, %d stopped", h.run.Duration.Round(time.Millisecond), h.elapsed.Round(time.Millisecond), timedOut, stopped)
 	if timedOut < 3 || stopped == 0 {
 		t.Errorf("%d scenarios timed out and %d were stopped; want at least 3 and then the rest stopped", timedOut, stopped)
 	}
-	if h.run.Duration > limit {
-		t.Errorf("the run took %s, want at most %s", h.run.Duration, limit)
+	if timedOut > maxTimedOut {
+		t.Errorf("%d scenarios waited out timeouts.request, want at most %d: the run went on after the provider stopped answering", timedOut, maxTimedOut)
 	}
 }

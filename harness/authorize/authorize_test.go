@@ -615,8 +615,10 @@ func TestAcquireHangingServerIsBoundedByTimeout(t *testing.T) {
 	if want := "login: gave up after 150ms (timeouts.login) at " + op.URL + "/login?authRequestID=req-42"; err.Error() != want {
 		t.Errorf("error = %q, want %q", err, want)
 	}
-	if elapsed < timeout || elapsed > timeout+700*time.Millisecond {
-		t.Errorf("gave up after %s, want about %s", elapsed, timeout)
+	// Only the floor: the message above already proves the timeout ended it; an upper bound
+	// would be a timed assertion that fails on a loaded machine.
+	if elapsed < timeout {
+		t.Errorf("gave up after %s, before timeouts.login (%s)", elapsed, timeout)
 	}
 }
 
