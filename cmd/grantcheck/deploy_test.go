@@ -108,10 +108,15 @@ func TestFragileProviderGivesCleanVerdicts(t *testing.T) {
 	}
 }
 
-// inFlight counts the token requests a provider is answering at once, and the most it saw.
+// inFlight counts the token requests a provider is answering at once, and the most it saw. It
+// holds each request (up to hold) until meet are in flight: whether requests sent together also
+// overlap at the server is up to the scheduler, and a loaded machine must not decide the test.
 type inFlight struct {
+	meet      int
+	hold      time.Duration
 	mu        sync.Mutex
 	now, most int
+	gate      chan struct{}
 }
 
 func (f *inFlight) wrap(next http.Handler) http.Handler {
@@ -123,12 +128,30 @@ func (f *inFlight) wrap(next http.Handler) http.Handler {
 		f.mu.Lock()
 		f.now++
 		f.most = max(f.most, f.now)
+		var wait chan struct{}
+		switch {
+		case f.now >= f.meet && f.gate != nil:
+			close(f.gate) // the group has met: release everyone held
+			f.gate = nil
+		case f.now < f.meet:
+			if f.gate == nil {
+				f.gate = make(chan struct{})
+			}
+			wait = f.gate
+		}
 		f.mu.Unlock()
 		defer func() {
 			f.mu.Lock()
 			f.now--
 			f.mu.Unlock()
 		}()
+		if wait != nil {
+			select {
+			case <-wait:
+			case <-time.After(f.hold):
+			case <-r.Context().Done():
+			}
+		}
 		next.ServeHTTP(w, r)
 	})
 }
@@ -141,7 +164,7 @@ func TestRaceRoundsRunInBoundedBatches(t *testing.T) {
 		t.Skip("runs the suite")
 	}
 	t.Parallel()
-	f := &inFlight{}
+	f := &inFlight{meet: 8, hold: 300 * time.Millisecond}
 	path := startReference(t, reference.Options{Wrap: f.wrap}, func(cfg string) string {
 		return cfg + "concurrency: {rounds: 20, parallel: 8}\n"
 	})
