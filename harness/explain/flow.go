@@ -1,7 +1,6 @@
 package explain
 
 import (
-	"mime"
 	"net/url"
 	"slices"
 	"strings"
@@ -36,7 +35,13 @@ type hostSigns struct {
 func newFlowSigns() *flowSigns { return &flowSigns{hosts: map[string]*hostSigns{}} }
 
 // see records one entry's signals.
+// Most entries of a recording are assets: they are let go before any parsing or allocation.
 func (f *flowSigns) see(e *har.Entry) {
+	redirect := e.Status >= 300 && e.Status < 400
+	page := redirect || strings.EqualFold(e.Method, "POST") || isHTML(e.RespHdr.Get("Content-Type"))
+	if !page && len(e.RespHdr["Set-Cookie"]) == 0 {
+		return
+	}
 	u, err := url.Parse(e.URL)
 	if err != nil || u.Host == "" {
 		return
@@ -48,9 +53,8 @@ func (f *flowSigns) see(e *har.Entry) {
 			names = append(names, name)
 		}
 	}
-	page := e.Status >= 300 && e.Status < 400 || strings.EqualFold(e.Method, "POST") || isHTML(e.RespHdr.Get("Content-Type"))
 	var to string
-	if loc := e.RespHdr.Get("Location"); loc != "" && e.Status >= 300 && e.Status < 400 {
+	if loc := e.RespHdr.Get("Location"); loc != "" && redirect {
 		if l, err := u.Parse(loc); err == nil {
 			to = strings.ToLower(l.Host)
 		}
@@ -85,9 +89,12 @@ func addBounded(list []string, s string, max int) []string {
 	return append(list, s)
 }
 
+// isHTML: the media type is text/html (compared without allocating: it runs for every entry).
 func isHTML(ct string) bool {
-	mt, _, _ := mime.ParseMediaType(ct)
-	return mt == "text/html"
+	ct = strings.TrimSpace(ct)
+	const html = "text/html"
+	return len(ct) >= len(html) && strings.EqualFold(ct[:len(html)], html) &&
+		(len(ct) == len(html) || ct[len(html)] == ';' || ct[len(html)] == ' ')
 }
 
 // of gives the signals of the exchange's provider: those of the authorization request's host
