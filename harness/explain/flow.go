@@ -39,20 +39,25 @@ func newFlowSigns() *flowSigns { return &flowSigns{hosts: map[string]*hostSigns{
 func (f *flowSigns) see(e *har.Entry) {
 	redirect := e.Status >= 300 && e.Status < 400
 	page := redirect || strings.EqualFold(e.Method, "POST") || isHTML(e.RespHdr.Get("Content-Type"))
-	if !page && len(e.RespHdr["Set-Cookie"]) == 0 {
+	if !page && len(e.RespHdr["Set-Cookie"]) == 0 && len(e.CookieNames) == 0 {
 		return
 	}
 	u, err := url.Parse(e.URL)
 	if err != nil || u.Host == "" {
 		return
 	}
+	// Set-Cookie headers (some exports join several in one value, a line each) and the HAR's
+	// response.cookies, whose values the reader never kept.
 	var names []string
 	for _, sc := range e.RespHdr.Values("Set-Cookie") {
-		name, _, _ := strings.Cut(sc, "=") // the value (a session secret) is never kept
-		if name = strings.TrimSpace(name); name != "" && len(name) <= answers.MaxSignName {
-			names = append(names, name)
+		for line := range strings.Lines(sc) {
+			if name, _, ok := strings.Cut(line, "="); ok { // the value (a session secret) is never kept
+				names = append(names, strings.TrimSpace(name))
+			}
 		}
 	}
+	names = append(names, e.CookieNames...)
+	names = slices.DeleteFunc(names, func(n string) bool { return n == "" || len(n) > answers.MaxSignName })
 	var to string
 	if loc := e.RespHdr.Get("Location"); loc != "" && redirect {
 		if l, err := u.Parse(loc); err == nil {

@@ -18,6 +18,7 @@ type step struct {
 	method, url string
 	status      int
 	header      map[string]string // response headers
+	cookies     []string          // response.cookies names (each with the test's secret value)
 	body        string            // request body (form) for a POST
 	answer      string            // response body
 }
@@ -36,8 +37,12 @@ func harOf(t *testing.T, steps []step) []byte {
 			req["headers"] = []any{map[string]string{"name": "Content-Type", "value": "application/x-www-form-urlencoded"}}
 			req["postData"] = map[string]any{"mimeType": "application/x-www-form-urlencoded", "text": s.body}
 		}
+		var cookies []any
+		for _, c := range s.cookies {
+			cookies = append(cookies, map[string]any{"name": c, "value": cookieValue, "path": "/", "httpOnly": true})
+		}
 		entries = append(entries, map[string]any{"startedDateTime": "2026-12-01T20:00:00.000Z", "time": 5, "request": req,
-			"response": map[string]any{"status": s.status, "headers": hdr, "content": map[string]any{"text": s.answer}}})
+			"response": map[string]any{"status": s.status, "headers": hdr, "cookies": cookies, "content": map[string]any{"text": s.answer}}})
 	}
 	b, err := json.Marshal(map[string]any{"log": map[string]any{"version": "1.2", "entries": entries}})
 	if err != nil {
@@ -50,6 +55,11 @@ func harOf(t *testing.T, steps []step) []byte {
 // "" for none), visit the extra path (on idp.example, "" for none), and end in a bare
 // invalid_grant at tokenPath.
 func loginFlow(t *testing.T, cookieHost, cookie, path, tokenPath string) []byte {
+	return harOf(t, loginSteps(cookieHost, cookie, path, tokenPath))
+}
+
+// loginSteps are loginFlow's steps; the cookie is set with a Set-Cookie header.
+func loginSteps(cookieHost, cookie, path, tokenPath string) []step {
 	authz := "https://idp.example/authorize?response_type=code&client_id=web&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&state=s1"
 	html := func(extra map[string]string) map[string]string {
 		h := map[string]string{"Content-Type": "text/html; charset=utf-8"}
@@ -83,7 +93,7 @@ func loginFlow(t *testing.T, cookieHost, cookie, path, tokenPath string) []byte 
 		step{method: "POST", url: "https://idp.example" + tokenPath, status: 400,
 			body:   "grant_type=authorization_code&code=c0de-abcdef&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&client_id=web",
 			header: map[string]string{"Content-Type": "application/json"}, answer: `{"error":"invalid_grant"}`})
-	return harOf(t, steps)
+	return steps
 }
 
 // report explains the recording and checks that no cookie value reaches the text or JSON output.
@@ -191,6 +201,13 @@ func TestFlowSignsNameLemonLDAP(t *testing.T) {
 	}
 	if !fixed {
 		t.Fatalf("no cause carries LemonLDAP::NG's fix: %+v", r.Causes)
+	}
+	// An export that strips Set-Cookie headers but keeps response.cookies: the name is read
+	// there (its value never is).
+	steps := loginSteps("", "", "", "/oauth2/token")
+	steps[2].cookies = []string{"lemonldap"}
+	if r := report(t, harOf(t, steps)); r.Provider == nil || r.Provider.Name != "LemonLDAP::NG" {
+		t.Fatalf("from response.cookies, recognised %+v", r.Provider)
 	}
 	// The same recording without the cookie: /oauth2/token and a bare answer name no one.
 	if r := report(t, loginFlow(t, "", "", "", "/oauth2/token")); r.Provider != nil {
