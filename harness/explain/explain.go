@@ -159,6 +159,9 @@ type Input struct {
 	Notes []string
 	// Config is the client registration to compare with; nil without --config.
 	Config *config.Config
+	// Flow is what a recording shows of the provider's login pages (cookie names, page paths),
+	// to recognise it; empty for a pasted request.
+	Flow answers.Flow
 }
 
 // Diagnose runs every check. red hides secrets in the evidence (a fresh one when nil).

@@ -23,12 +23,15 @@ const (
 )
 
 // ReadHAR reads a HAR recording and picks the exchange to explain. It streams: of the entries
-// it keeps only those FromHAR reads (page assets, scripts and their bodies are read past), so
-// memory stays flat whatever the recording's size.
+// it keeps only those FromHAR reads (page assets, scripts and their bodies are read past), and
+// of the others the bounded flow signals (cookie names, page paths: flow.go) that recognise the
+// provider, so memory stays flat whatever the recording's size.
 func ReadHAR(r io.Reader) (Input, error) {
 	log := &har.Log{}
 	dropped, size := 0, 0
+	signs := newFlowSigns()
 	_, n, err := har.ScanEntries(r, func(e *har.Entry) error {
+		signs.see(e)
 		if !relevant(e) {
 			return nil
 		}
@@ -48,6 +51,9 @@ func ReadHAR(r io.Reader) (Input, error) {
 		return Input{}, err
 	}
 	in, err := FromHAR(log)
+	if err == nil {
+		in.Flow = signs.of(in)
+	}
 	if errors.Is(err, ErrNoTokenRequest) {
 		return in, fmt.Errorf("%w among the %d entries", ErrNoTokenRequest, n)
 	}

@@ -52,7 +52,7 @@ func (d *diagnosis) listen() {
 			return
 		}
 	}
-	where := answers.Where{TokenURL: d.in.Token.URL}
+	where := answers.Where{TokenURL: d.in.Token.URL, Flow: d.in.Flow}
 	if d.in.Config != nil {
 		where.Issuer = d.in.Config.Provider.Issuer
 	} else if d.in.Authorize != nil && d.in.Authorize.URL != nil {

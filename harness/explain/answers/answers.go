@@ -54,6 +54,18 @@ type Recognise struct {
 	HostSuffixes      []string `yaml:"host_suffixes"`
 	IssuerContains    []string `yaml:"issuer_contains"`
 	Shape             []string `yaml:"shape"`
+	// Cookies are the names of cookies the provider's login pages set (Set-Cookie), as a HAR of
+	// the whole flow shows them; a name ending in * is a prefix (Hydra adds a client suffix).
+	Cookies []Sign `yaml:"cookies"`
+	// LoginPaths are path parts only the provider's login / interaction pages have
+	// ("/login-actions/"), matched anywhere in a flow page's path.
+	LoginPaths []Sign `yaml:"login_paths"`
+}
+
+// Sign is one flow signal and where it was read (the provider's source or documentation).
+type Sign struct {
+	Name   string `yaml:"name"`
+	Source string `yaml:"source"`
 }
 
 // Entry is one documented answer.
@@ -155,6 +167,16 @@ func (p *Provider) validate() error {
 	if p.Docs != "" && !isURL(p.Docs) {
 		return fmt.Errorf("docs %q is not an http(s) URL", p.Docs)
 	}
+	for _, c := range p.Recognise.Cookies {
+		if err := c.validateCookie(); err != nil {
+			return fmt.Errorf("recognise.cookies %q: %w", c.Name, err)
+		}
+	}
+	for _, l := range p.Recognise.LoginPaths {
+		if err := l.validatePath(); err != nil {
+			return fmt.Errorf("recognise.login_paths %q: %w", l.Name, err)
+		}
+	}
 	for i := range p.Entries {
 		e := &p.Entries[i]
 		if err := e.validate(); err != nil {
@@ -199,6 +221,50 @@ func (e *Entry) validate() error {
 	}
 	if e.Quote == "" || utf8.RuneCountInString(e.Quote) > maxQuote {
 		return fmt.Errorf("the quote from the source is empty or longer than %d characters", maxQuote)
+	}
+	return nil
+}
+
+// MaxSignName bounds a cookie name or login path of the table, so a flow signal echoed in a
+// sentence is short (and a longer name seen in a recording can never be one of them).
+const MaxSignName = 64
+
+// genericCookies are names many frameworks set: they say nothing of the provider, so the table
+// may not hold them (compared case-insensitively; a prefix sign may not be a prefix of one).
+var genericCookies = []string{"jsessionid", "sessionid", "session", "sid", "csrftoken", "xsrf-token",
+	"phpsessid", "asp.net_sessionid", "connect.sid", "_csrf", "csrf_token", "laravel_session", "rack.session"}
+
+func (c Sign) validateCookie() error {
+	name, prefix := strings.CutSuffix(c.Name, "*")
+	if name == "" || len(c.Name) > MaxSignName {
+		return fmt.Errorf("empty or longer than %d characters", MaxSignName)
+	}
+	for _, r := range name {
+		if r <= ' ' || r >= 0x7f || strings.ContainsRune("()<>@,;:\\\"/[]?={}*", r) { // RFC 6265 §4.1.1 cookie-name is an RFC 2616 token
+			return fmt.Errorf("not a cookie name (RFC 6265 §4.1.1: a token)")
+		}
+	}
+	if prefix && len(name) < 4 {
+		return fmt.Errorf("a prefix sign needs at least 4 characters")
+	}
+	for _, g := range genericCookies {
+		if strings.EqualFold(name, g) || (prefix && strings.HasPrefix(g, strings.ToLower(name))) {
+			return fmt.Errorf("a name many frameworks set: it does not tell the provider")
+		}
+	}
+	return c.validateSource()
+}
+
+func (c Sign) validatePath() error {
+	if len(c.Name) < 4 || len(c.Name) > MaxSignName || !strings.HasPrefix(c.Name, "/") || strings.ContainsAny(c.Name, "?#% ") {
+		return fmt.Errorf("a login path is a path part of 4 to %d characters starting with /, no query", MaxSignName)
+	}
+	return c.validateSource()
+}
+
+func (c Sign) validateSource() error {
+	if !isURL(c.Source) {
+		return fmt.Errorf("source %q is not an http(s) URL", c.Source)
 	}
 	return nil
 }

@@ -87,3 +87,66 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+// Validation refuses a flow signal that could not tell the provider, or that has no source.
+func TestValidationRefusesSigns(t *testing.T) {
+	const src = "source: \"https://example.com/x\""
+	for _, c := range []struct{ name, recognise, want string }{
+		{"generic cookie", "cookies: [{name: JSESSIONID, " + src + "}]", "many frameworks set"},
+		{"generic cookie, other case", "cookies: [{name: XSRF-Token, " + src + "}]", "many frameworks set"},
+		{"prefix of a generic cookie", "cookies: [{name: \"sess*\", " + src + "}]", "many frameworks set"},
+		{"short prefix", "cookies: [{name: \"ab*\", " + src + "}]", "at least 4"},
+		{"not a token", "cookies: [{name: \"a b\", " + src + "}]", "not a cookie name"},
+		{"too long", "cookies: [{name: " + strings.Repeat("c", 65) + ", " + src + "}]", "longer than 64"},
+		{"cookie without source", "cookies: [{name: lemonldap}]", "not an http(s) URL"},
+		{"path without slash", "login_paths: [{name: login-actions, " + src + "}]", "starting with /"},
+		{"path with a query", "login_paths: [{name: \"/login?x\", " + src + "}]", "no query"},
+		{"unknown key", "cookies: [{nam: x, " + src + "}]", "field nam not found"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			body := "name: X\nslug: x\nrecognise: {" + c.recognise + "}\n"
+			fsys := fstest.MapFS{"providers/x.yaml": {Data: []byte(body)}, "rfc.yaml": {Data: []byte("name: R\nslug: rfc\nentries:\n  - {error: e, means: [code-invalid], source: \"https://r.example\", quote: q}\n")}}
+			_, err := load(fsys)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one containing %q\n%s", err, c.want, body)
+			}
+		})
+	}
+}
+
+// Flow signals come after everything the token exchange itself shows, and decide between
+// providers only when one provider's signs are seen (or the token path narrows them to one).
+func TestRecogniseFlowOrder(t *testing.T) {
+	table, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := Answer{Status: 400, Error: "invalid_grant"}
+	kc := Flow{Cookies: []string{"KEYCLOAK_SESSION"}}
+	for _, c := range []struct {
+		name  string
+		where Where
+		want  string // slug, "" for none
+		by    string
+	}{
+		{"the token host wins over the flow", Where{TokenURL: "https://login.microsoftonline.com/common/oauth2/v2.0/token", Flow: kc}, "entra", "host"},
+		{"a unique token path wins over the flow", Where{TokenURL: "https://id.example/protocol/openid-connect/token", Flow: Flow{Cookies: []string{"lemonldap"}}}, "keycloak", "path"},
+		{"the flow decides a shared path", Where{TokenURL: "https://id.example/oauth2/token", Flow: Flow{Cookies: []string{"lemonldap"}}}, "lemonldap-ng", "the login pages set the cookie lemonldap"},
+		{"a prefix sign names the table's prefix, not the recorded name", Where{TokenURL: "https://id.example/oauth2/token", Flow: Flow{Cookies: []string{"ory_hydra_login_csrf_12345"}}}, "ory-hydra", "a cookie whose name begins ory_hydra_login_csrf"},
+		{"a login path", Where{TokenURL: "https://id.example/token", Flow: Flow{Paths: []string{"/interaction/abc123"}}}, "node-oidc-provider", "/interaction/"},
+		{"names are case-sensitive", Where{TokenURL: "https://id.example/oauth2/token", Flow: Flow{Cookies: []string{"LEMONLDAP"}}}, "", ""},
+		{"two providers' signs and no path to choose: none", Where{TokenURL: "https://id.example/token", Flow: Flow{Cookies: []string{"lemonldap", "KEYCLOAK_SESSION"}}}, "", ""},
+		{"two providers' signs, the token path chooses", Where{TokenURL: "https://id.example/connect/token", Flow: Flow{Cookies: []string{"idsrv.session", "KEYCLOAK_SESSION"}}}, "duende", "idsrv.session"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := table.Recognise(c.where, bare)
+			got, by := "", ""
+			if r != nil {
+				got, by = r.Provider.Slug, r.By
+			}
+			if got != c.want || !strings.Contains(by, c.by) {
+				t.Fatalf("recognised %q by %q, want %q by …%s…", got, by, c.want, c.by)
+			}
+		})
+	}
+}

@@ -52,6 +52,16 @@ func ParseAnswer(status int, body []byte) (a Answer, ok bool) {
 type Where struct {
 	TokenURL string // the token request's URL
 	Issuer   string // the issuer, when the input names one (an authorization URL's iss, the config)
+	// Flow is what a recording of the whole flow shows of the provider's login pages (the
+	// cookie names they set, their paths); empty for a pasted request.
+	Flow Flow
+}
+
+// Flow is the names of the cookies the provider's hosts set during the flow and the paths of
+// their pages. Cookie values are never kept.
+type Flow struct {
+	Cookies []string
+	Paths   []string
 }
 
 // Recognised is a provider and why it was recognised.
@@ -61,9 +71,9 @@ type Recognised struct {
 }
 
 // Recognise finds the provider by its token endpoint's host, a token endpoint path only it uses,
-// the issuer, the shape of its answer, in that order. A path several providers share
-// ("/oauth2/token"), or of one segment ("/token"), recognises one of them only when that one's
-// words fit the answer. nil when none fits.
+// the issuer, the shape of its answer, the cookies and page paths of its login flow, in that
+// order. A path several providers share ("/oauth2/token"), or of one segment ("/token"),
+// recognises one of them only when that one's words fit the answer. nil when none fits.
 func (t *Table) Recognise(w Where, a Answer) *Recognised {
 	var host, p string
 	if u, err := url.Parse(w.TokenURL); err == nil {
@@ -111,6 +121,9 @@ func (t *Table) Recognise(w Where, a Answer) *Recognised {
 			return &Recognised{pr, fmt.Sprintf("its answer has the members %s", strings.Join(shape, ", "))}
 		}
 	}
+	if r := t.recogniseFlow(w.Flow, candidates); r != nil {
+		return r
+	}
 	var fit []*Provider
 	for _, pr := range candidates {
 		if len(hits(pr, a, textScore)) > 0 {
@@ -121,6 +134,60 @@ func (t *Table) Recognise(w Where, a Answer) *Recognised {
 		return &Recognised{fit[0], fmt.Sprintf("the token endpoint's path ends in %s and the answer's words are %s's", longest, fit[0].Name)}
 	}
 	return nil
+}
+
+// recogniseFlow: a cookie name of the table among the flow's, else a login path part of the
+// table in a flow page's path. When several providers' signs are seen, the one whose token path
+// the token endpoint has decides; otherwise none is named. The sentence names the table's sign,
+// never the recording's text.
+func (t *Table) recogniseFlow(f Flow, candidates []*Provider) *Recognised {
+	kinds := []struct {
+		signs func(*Provider) []Sign
+		seen  func(Sign) bool
+		says  func(Sign) string
+	}{{
+		signs: func(p *Provider) []Sign { return p.Recognise.Cookies },
+		seen:  func(s Sign) bool { return slices.ContainsFunc(f.Cookies, s.cookieIs) },
+		says: func(s Sign) string {
+			if name, prefix := strings.CutSuffix(s.Name, "*"); prefix {
+				return "the login pages set a cookie whose name begins " + name
+			}
+			return "the login pages set the cookie " + s.Name
+		},
+	}, {
+		signs: func(p *Provider) []Sign { return p.Recognise.LoginPaths },
+		seen: func(s Sign) bool {
+			return slices.ContainsFunc(f.Paths, func(p string) bool { return strings.Contains(p, s.Name) })
+		},
+		says: func(s Sign) string { return "the flow passed through its login pages at " + s.Name },
+	}}
+	for _, k := range kinds {
+		var found []*Recognised
+		for _, pr := range t.Providers {
+			for _, s := range k.signs(pr) {
+				if k.seen(s) {
+					found = append(found, &Recognised{pr, k.says(s)})
+					break
+				}
+			}
+		}
+		if len(found) > 1 {
+			found = slices.DeleteFunc(found, func(r *Recognised) bool { return !slices.Contains(candidates, r.Provider) })
+		}
+		if len(found) == 1 {
+			return found[0]
+		}
+	}
+	return nil
+}
+
+// cookieIs: the recorded name is the sign's (its prefix when the sign ends in *). Cookie names
+// are case-sensitive (RFC 6265 §5.3 compares them exactly).
+func (s Sign) cookieIs(name string) bool {
+	if p, prefix := strings.CutSuffix(s.Name, "*"); prefix {
+		return strings.HasPrefix(name, p)
+	}
+	return name == s.Name
 }
 
 func containsAll(have, want []string) bool {

@@ -20,9 +20,11 @@ const MaxKeptBody = 64 << 10
 
 // Bounds on the rest of an entry: a URL, a header, the number of headers kept.
 const (
-	maxURL     = 64 << 10
-	maxHeader  = 16 << 10
-	maxHeaders = 256
+	maxURL         = 64 << 10
+	maxHeader      = 16 << 10
+	maxHeaders     = 256
+	maxCookieNames = 32
+	maxCookieName  = 256
 )
 
 // Entry is one request and its response.
@@ -40,11 +42,17 @@ type Entry struct {
 	respBase64 bool
 	// Dropped: a body was larger than MaxKeptBody and is not kept.
 	Dropped bool
+	// CookieNames are the names of response.cookies (the cookies the response set), at most
+	// maxCookieNames of at most maxCookieName bytes. Their values are never read into memory.
+	CookieNames []string
 }
 
 // Size is about how many bytes the entry holds.
 func (e *Entry) Size() int {
 	n := len(e.URL) + len(e.Body) + len(e.respText) + 256
+	for _, c := range e.CookieNames {
+		n += len(c)
+	}
 	for _, h := range []http.Header{e.Header, e.RespHdr} {
 		for k, vs := range h {
 			for _, v := range vs {
@@ -209,6 +217,8 @@ func readEntry(s *scanner) (*Entry, error) {
 					return err
 				case "headers":
 					return headers(s, e.RespHdr)
+				case "cookies":
+					return cookieNames(s, e)
 				case "content":
 					return s.object(func(key string) error {
 						switch key {
@@ -266,6 +276,30 @@ func headers(s *scanner, h http.Header) error {
 			kept++
 		}
 		return nil
+	})
+}
+
+// cookieNames reads response.cookies keeping each cookie's name only: its value (a session
+// secret) is skipped as the scanner reads past it. A member that is not a list of objects (null,
+// as some exporters write) is read past: cookies are a hint, never a reason to refuse a file.
+func cookieNames(s *scanner, e *Entry) error {
+	if c, err := s.peek(); err != nil || c != '[' {
+		return s.skip()
+	}
+	return s.array(func(int) error {
+		if c, err := s.peek(); err != nil || c != '{' {
+			return s.skip()
+		}
+		return s.object(func(key string) error {
+			if key != "name" {
+				return s.skip()
+			}
+			v, cut, err := s.str(maxCookieName)
+			if err == nil && !cut && v != "" && len(e.CookieNames) < maxCookieNames {
+				e.CookieNames = append(e.CookieNames, v)
+			}
+			return err
+		})
 	})
 }
 

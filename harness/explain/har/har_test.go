@@ -184,3 +184,40 @@ func TestScanDoesNotHoldBodies(t *testing.T) {
 		t.Errorf("scanning a %d MB body allocated %d MB", size>>20, alloc>>20)
 	}
 }
+
+// response.cookies gives the names of the cookies a response set, never their values; a list
+// that is not one (null) or holds other things is read past, not refused.
+func TestCookieNames(t *testing.T) {
+	entry := func(cookies string) string {
+		return `{"log":{"entries":[{"request":{"method":"GET","url":"https://id.example/login","headers":[]},` +
+			`"response":{"status":200,"headers":[],"cookies":` + cookies + `,"content":{}}}]}}`
+	}
+	for _, c := range []struct {
+		name, cookies string
+		want          []string
+	}{
+		{"names kept", `[{"name":"lemonldap","value":"S3CRET","httpOnly":true},{"value":"S3CRET2","name":"KC_RESTART"}]`, []string{"lemonldap", "KC_RESTART"}},
+		{"null", `null`, nil},
+		{"not objects", `[1, "x", null, {"name":"a"}]`, []string{"a"}},
+		{"an over-long name is not kept", `[{"name":"` + strings.Repeat("n", 300) + `"}]`, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			log, err := Read(strings.NewReader(entry(c.cookies)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := log.Entries[0]
+			if fmt.Sprint(e.CookieNames) != fmt.Sprint(c.want) {
+				t.Fatalf("names %q, want %q", e.CookieNames, c.want)
+			}
+			if strings.Contains(fmt.Sprintf("%#v", e), "S3CRET") {
+				t.Fatalf("a cookie value is kept: %#v", e)
+			}
+		})
+	}
+	many := "[" + strings.TrimSuffix(strings.Repeat(`{"name":"c"},`, 100), ",") + "]"
+	log, err := Read(strings.NewReader(entry(many)))
+	if err != nil || len(log.Entries[0].CookieNames) != maxCookieNames {
+		t.Fatalf("%v, %d names kept, want the bound %d", err, len(log.Entries[0].CookieNames), maxCookieNames)
+	}
+}
