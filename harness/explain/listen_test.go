@@ -37,6 +37,17 @@ func kcCurl(form string) string {
 	return "curl -X POST " + kcToken + " -u web:s3cr3t-web -d '" + form + "'"
 }
 
+// PingFederate: recognised by its token endpoint's path alone, on any host.
+const (
+	pingName = "Ping Identity (PingFederate / PingOne)"
+	pfToken  = "https://sso.shop.example/as/token.oauth2"
+	pfAuthz  = "https://sso.shop.example/as/authorization.oauth2?response_type=code&client_id=web&redirect_uri=https%3A%2F%2Fshop.example%2Fcb&state=s1"
+)
+
+func pfCurl(form string) string {
+	return "curl -X POST " + pfToken + " -u web:s3cr3t-web -d '" + form + "'"
+}
+
 func answer(status, body string) string {
 	return "HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\n\r\n" + body
 }
@@ -122,6 +133,24 @@ func TestProviderWordsWeighed(t *testing.T) {
 			`-d '{"grant_type":"authorization_code","client_id":"spa","code":"c0de-abcdef","redirect_uri":"https://shop.example/cb","code_verifier":"` + verifier + `"}'`,
 		response: answer("403 Forbidden", `{"error":"invalid_grant","error_description":"Invalid authorization code"}`),
 		provider: "Auth0", first: []string{explain.CodeReused, explain.CodeExpired, explain.CodeInvalid, explain.ClientMismatch},
+	}, {
+		name:     "PingFederate recognised by its /as/token.oauth2 path; its one text for a bad code gives each code cause",
+		token:    pfCurl("grant_type=authorization_code&code=c0de-abcdef&redirect_uri=https%3A%2F%2Fshop.example%2Fcb"),
+		response: answer("400 Bad Request", `{"error_description":"Authorization code is invalid or expired.","error":"invalid_grant"}`),
+		provider: pingName, first: []string{explain.CodeReused, explain.CodeExpired, explain.CodeInvalid}, absent: []string{explain.None},
+	}, {
+		name:      "PingFederate names the redirect_uri the token request left out",
+		authorize: pfAuthz,
+		token:     pfCurl("grant_type=authorization_code&code=c0de-abcdef"),
+		response:  answer("400 Bad Request", `{"error_description":"redirect_uri is required if it was included in the authorization request.","error":"invalid_grant"}`),
+		provider:  pingName, first: []string{explain.RedirectURIMissing},
+		absent: []string{explain.CodeReused, explain.None},
+	}, {
+		name:     "PingFederate's invalid_grant for a missing access token mapping does not blame the code",
+		token:    pfCurl("grant_type=authorization_code&code=c0de-abcdef&redirect_uri=https%3A%2F%2Fshop.example%2Fcb"),
+		response: answer("400 Bad Request", `{"error_description":"No attributes found in the context of this grant.","error":"invalid_grant"}`),
+		provider: pingName, first: []string{"other:access-token-mapping-missing"},
+		absent: []string{explain.CodeReused, explain.CodeExpired, explain.CodeInvalid, explain.None},
 	}, {
 		name:     "a chunked raw HTTP answer is decoded",
 		token:    kcCurl(validForm),

@@ -60,6 +60,8 @@ func TestRecognise(t *testing.T) {
 		{"Entra's host", Where{TokenURL: "https://login.microsoftonline.com/common/oauth2/v2.0/token"}, bare, "entra"},
 		{"GitHub's host", Where{TokenURL: "https://github.com/login/oauth/access_token"}, bare, "github"},
 		{"Keycloak's path", Where{TokenURL: "https://sso.example/realms/x/protocol/openid-connect/token"}, bare, "keycloak"},
+		{"PingFederate's path", Where{TokenURL: "https://sso.example/as/token.oauth2"}, bare, "ping"},
+		{"PingOne's path on a custom domain", Where{TokenURL: "https://login.example/as/token"}, bare, "ping"},
 		{"Entra's shape on a shared path", Where{TokenURL: "https://id.example/oauth2/token"},
 			Answer{Status: 400, Error: "invalid_grant", Members: []string{"correlation_id", "error", "error_codes", "trace_id"}}, "entra"},
 		{"a shared path and a bare error", Where{TokenURL: "https://id.example/oauth2/token"}, bare, ""},
@@ -74,6 +76,23 @@ func TestRecognise(t *testing.T) {
 			}
 			if got != c.want {
 				t.Errorf("recognised %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+// PingOne is recognised by the host of every region its documentation lists (p1_organizations,
+// p1_spn_reference), before its /as/token path is looked at.
+func TestRecognisePingOneRegions(t *testing.T) {
+	table, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, host := range []string{"auth.pingone.com", "auth.pingone.ca", "auth.pingone.eu", "auth.pingone.com.au", "auth.pingone.asia", "auth.pingone.sg"} {
+		t.Run(host, func(t *testing.T) {
+			r := table.Recognise(Where{TokenURL: "https://" + host + "/0b5c1a44-8a43-4b52-9d35-3c5b9c0ad1d5/as/token"}, Answer{Status: 400, Error: "invalid_grant"})
+			if r == nil || r.Provider.Slug != "ping" || !strings.Contains(r.By, "host") {
+				t.Errorf("recognised %+v, want ping by its host", r)
 			}
 		})
 	}
