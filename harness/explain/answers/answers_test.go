@@ -1,9 +1,14 @@
 package answers
 
 import (
+	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Every embedded file parses and passes validation: a bad entry fails the build's tests, never a run.
@@ -168,4 +173,59 @@ func TestRecogniseFlowOrder(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Every entry's quote shows the text it records, so a reviewer can check the entry against its
+// source: each word of 4 or more letters of `says` appears among the quote's words, compared
+// case-insensitively. Punctuation and quote characters separate words; underscores are dropped
+// (`code_verifier` is the source's `CodeVerifier` too); a quoted URL query is also read decoded.
+// A message the source assembles from parts passes when the quote shows the parts. A format
+// placeholder in the quote ({0}, %s, %v, %q, %d, ${…}) may stand for one word of `says` each: the
+// parameter the source fills in at run time (OpenIddict's resource texts).
+//
+// Exempt: an entry with empty `says` (it matches on status, error or code alone; its quote shows
+// the code path or the documented code) and a `regex` entry (its says is a pattern, not a text).
+func TestQuoteShowsTheText(t *testing.T) {
+	table, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range append(table.Providers, table.RFC) {
+		for i, e := range p.Entries {
+			if e.Says == "" || e.Match == Regex {
+				continue
+			}
+			quoted := map[string]bool{}
+			shown := e.Quote
+			if dec, err := url.QueryUnescape(e.Quote); err == nil { // a redirect's query shows the text form-encoded
+				shown += " " + dec
+			}
+			for _, w := range quoteWords(shown) {
+				quoted[w] = true
+			}
+			var missing []string
+			for _, w := range quoteWords(e.Says) {
+				if utf8.RuneCountInString(w) >= 4 && !quoted[w] && !slices.Contains(missing, w) {
+					missing = append(missing, w)
+				}
+			}
+			if len(missing) > len(placeholder.FindAllString(e.Quote, -1)) {
+				t.Errorf("%s entry %d (%s %q): the quote does not show %q\n  quote: %s", p.File, i+1, e.Error, e.Says, missing, e.Quote)
+			}
+		}
+	}
+}
+
+// placeholder is a format verb or template slot a source fills in at run time.
+var placeholder = regexp.MustCompile(`\{\d\}|%[svqd]|\$\{[^}]*\}`)
+
+// quoteWords are s's words, lower-cased, without underscores.
+func quoteWords(s string) []string {
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_'
+	})
+	for i, w := range words {
+		words[i] = strings.ReplaceAll(w, "_", "")
+	}
+	return words
 }
