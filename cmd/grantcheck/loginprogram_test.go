@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/grantcheck/grantcheck/fixtures/reference"
+	"github.com/grantcheck/grantcheck/reports"
 )
 
 // loginWrapper runs the repository's JavaScript login program ("$@") and then misbehaves the
@@ -50,6 +51,17 @@ func runLoginProgram(t *testing.T, mode, extraYAML string, env ...string) hostil
 	opts := reference.Options{CodeTTL: 2 * time.Second, Login: reference.LoginJS,
 		LoginCommand: append([]string{"/bin/sh", wrapper, mode}, jsLoginProgram(t)...)}
 	return runHostileOpts(t, opts, extraYAML, env...)
+}
+
+// reasonsSaying counts the results whose reason contains s.
+func reasonsSaying(run reports.Run, s string) int {
+	n := 0
+	for _, r := range run.Results {
+		if strings.Contains(r.Verdict.Reason, s) {
+			n++
+		}
+	}
+	return n
 }
 
 // pidsAlive lists the processes named in the file (one pid a line) that still run.
@@ -100,13 +112,7 @@ func TestLoginProgramOutputLeaksNoSecret(t *testing.T) {
 	}
 	t.Parallel()
 	h := runLoginProgram(t, "leak", "")
-	quoted := 0
-	for _, r := range h.run.Results {
-		if strings.Contains(r.Verdict.Reason, "debug: got code") {
-			quoted++
-		}
-	}
-	if quoted == 0 {
+	if reasonsSaying(h.run, "debug: got code") == 0 {
 		t.Fatalf("no reason quotes the program's standard error: the check looked at nothing\n%.3000s", h.output)
 	}
 	for _, l := range leaks(t, h) {
@@ -124,12 +130,7 @@ func TestHangingLoginProgramEndsTheRun(t *testing.T) {
 	t.Parallel()
 	pids := filepath.Join(t.TempDir(), "pids")
 	h := runLoginProgram(t, "hang", "timeouts:\n  login: 2s\n", "GRANTCHECK_TEST_PIDS="+pids)
-	stopped := 0
-	for _, r := range h.run.Results {
-		if strings.Contains(r.Verdict.Reason, "logins in a row got no answer within timeouts.login (2s)") {
-			stopped++
-		}
-	}
+	stopped := reasonsSaying(h.run, "logins in a row got no answer within timeouts.login (2s)")
 	alive, n := pidsAlive(t, pids)
 	for _, pid := range alive {
 		_ = syscall.Kill(pid, syscall.SIGKILL)

@@ -130,13 +130,7 @@ func TestBreakerGivesUpOnAStalledProvider(t *testing.T) {
 			}
 		}
 	}))
-	cfg := parse(t, "")
-	cfg.Timeouts.Request = config.Duration(200 * time.Millisecond)
-	base, err := NewBase(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer base.Close()
+	base := shortTimeoutBase(t)
 	c := base.New(transcript.NewLog(transcript.NewRedactor()), false)
 	get := func(path string) error {
 		_, err := c.R().Get(srv.URL + path)
@@ -173,4 +167,17 @@ func TestBreakerGivesUpOnAStalledProvider(t *testing.T) {
 			t.Errorf("step %d: a tripped breaker took %s; it must not wait", i, took)
 		}
 	}
+}
+
+// shortTimeoutBase is a Base whose timeouts.request is 200ms, closed when the test ends.
+func shortTimeoutBase(t *testing.T) *Base {
+	t.Helper()
+	cfg := parse(t, "")
+	cfg.Timeouts.Request = config.Duration(200 * time.Millisecond)
+	base, err := NewBase(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(base.Close)
+	return base
 }

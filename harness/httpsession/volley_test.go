@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grantcheck/grantcheck/harness/config"
 	"github.com/grantcheck/grantcheck/harness/loopback"
 	"github.com/grantcheck/grantcheck/harness/transcript"
 )
@@ -153,20 +152,14 @@ func TestVolleyGivesUpOnAStalledProviderByName(t *testing.T) {
 		case <-r.Context().Done():
 		}
 	}))
-	cfg := parse(t, "")
-	cfg.Timeouts.Request = config.Duration(200 * time.Millisecond)
-	base, err := NewBase(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer base.Close()
+	base := shortTimeoutBase(t)
 	c, _ := base.Volley(transcript.NewLog(transcript.NewRedactor()), 1)
 	for range StallLimit {
 		if _, err := c.R().Get(srv.URL); err == nil {
 			t.Fatal("a stalled exchange succeeded")
 		}
 	}
-	_, err = c.R().Get(srv.URL)
+	_, err := c.R().Get(srv.URL)
 	want := fmt.Sprintf("the provider stopped answering: %d exchanges in a row got no answer within timeouts.request (200ms)", StallLimit)
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("after %d stalls: %v, want %q", StallLimit, err, want)

@@ -15,6 +15,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"net/url"
 	"path"
 	"regexp"
@@ -239,10 +240,9 @@ func (c Sign) validateCookie() error {
 	if name == "" || len(c.Name) > MaxSignName {
 		return fmt.Errorf("empty or longer than %d characters", MaxSignName)
 	}
-	for _, r := range name {
-		if r <= ' ' || r >= 0x7f || strings.ContainsRune("()<>@,;:\\\"/[]?={}*", r) { // RFC 6265 §4.1.1 cookie-name is an RFC 2616 token
-			return fmt.Errorf("not a cookie name (RFC 6265 §4.1.1: a token)")
-		}
+	// net/http's own check: RFC 6265 §4.1.1, a cookie-name is an RFC 2616 token.
+	if (&http.Cookie{Name: name, Value: "v"}).Valid() != nil {
+		return fmt.Errorf("not a cookie name (RFC 6265 §4.1.1: a token)")
 	}
 	if prefix && len(name) < 4 {
 		return fmt.Errorf("a prefix sign needs at least 4 characters")
